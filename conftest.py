@@ -1,0 +1,65 @@
+"""Fixtures shared by every domain's tests: one of each role, a team, a customer."""
+
+import pytest
+
+from rapport.accounts.models import Role
+from rapport.accounts.tests.factories import TeamFactory, UserFactory
+from rapport.contacts.tests.factories import CustomerFactory
+from rapport.tickets.tests.factories import make_ticket
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"rapport database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Billing")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Technical support")
+
+
+@pytest.fixture
+def agent(team):
+    return UserFactory(username="anna", role=Role.AGENT, teams=[team], languages=["en", "ru"])
+
+
+@pytest.fixture
+def other_agent(other_team):
+    return UserFactory(username="boris", role=Role.AGENT, teams=[other_team])
+
+
+@pytest.fixture
+def engineer(other_team):
+    return UserFactory(username="erin", role=Role.ENGINEER, teams=[other_team])
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="sofia", role=Role.SUPERVISOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def customer(db):
+    return CustomerFactory(name="Ivan Petrov", email="ivan@example.test", language="ru")
+
+
+@pytest.fixture
+def ticket(customer, team):
+    return make_ticket(requester=customer, team=team)
+

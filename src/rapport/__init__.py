@@ -1,0 +1,1 @@
+"""Rapport: a self-hostable omnichannel help desk and contact center."""

@@ -1,0 +1,1 @@
+"""Inbound and outbound channels, one app per channel."""

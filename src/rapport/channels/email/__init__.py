@@ -1,0 +1,1 @@
+"""The email channel: parsing inbound mail (more to come: receiving, threading, sending)."""

@@ -1,0 +1,15 @@
+"""The installation's secret key, generated once and kept beside the data."""
+
+import secrets
+from pathlib import Path
+
+
+def load_or_create_secret_key(data_dir: Path) -> str:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

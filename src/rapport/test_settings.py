@@ -1,0 +1,27 @@
+"""Settings for the test suite: the real settings, with a throwaway data folder."""
+
+import os
+import tempfile
+
+os.environ.setdefault("RAPPORT_DATA_DIR", tempfile.mkdtemp(prefix="rapport-test-"))
+os.environ.setdefault("RAPPORT_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
+
+from rapport.settings import *  # noqa: E402, F403
+
+# Fast hashing in tests; production uses Argon2 (asserted in accounts tests).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Jobs run in-process when their transaction commits; the durable backend has its own test.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns when missing)
+
+# Parallel workers share one Redis: give each its own channel-layer and cache namespace,
+# since user and team ids repeat across the workers' separate test databases.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"rapport-test-{_WORKER}"  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = f"rapport-test-{_WORKER}"  # noqa: F405

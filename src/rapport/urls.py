@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from rapport.api.urls import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False)),
+    path("accounts/", include("rapport.accounts.urls")),
+    path("tickets/", include("rapport.tickets.urls")),
+    path("customers/", include("rapport.contacts.urls")),
+    path("portal/", include("rapport.portal.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
