@@ -22,6 +22,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns 
 # Parallel workers share one Redis: give each its own channel-layer and cache namespace,
 # since user and team ids repeat across the workers' separate test databases.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
-if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"rapport-test-{_WORKER}"  # noqa: F405
+_LAYER: dict = CHANNEL_LAYERS["default"]  # noqa: F405
+if "CONFIG" in _LAYER:
+    _LAYER["CONFIG"] = {**_LAYER["CONFIG"], "prefix": f"rapport-test-{_WORKER}"}
 CACHES["default"]["KEY_PREFIX"] = f"rapport-test-{_WORKER}"  # noqa: F405
