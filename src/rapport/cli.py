@@ -52,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run the background job worker")
     worker.set_defaults(handler=cmd_worker)
 
+    smtpd = commands.add_parser("smtpd", help="run the built-in SMTP server for inbound mail")
+    smtpd.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    smtpd.add_argument("--port", type=int, default=2525, help="port to listen on")
+    smtpd.set_defaults(handler=cmd_smtpd)
+
+    mailpoll = commands.add_parser("mailpoll", help="fetch mail from IMAP mailboxes, repeatedly")
+    mailpoll.add_argument("--interval", type=float, default=30.0, help="seconds between polls")
+    mailpoll.add_argument("--once", action="store_true", help="poll every mailbox once, then exit")
+    mailpoll.set_defaults(handler=cmd_mailpoll)
+
     demo = commands.add_parser("demo", help="migrate, load demo data, run server and worker")
     _add_address(demo)
     demo.add_argument("--no-serve", action="store_true", help="prepare the demo, then exit")
@@ -144,7 +154,28 @@ def _warn_missing_static() -> None:
 
 # --- worker -----------------------------------------------------------------------------
 def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from rapport.channels.email.tasks import queue_leftover_mail
+
+    # A worker killed mid-job leaves its job marked running; the mail it was
+    # processing is still pending in the database, so queue it again on start.
+    queue_leftover_mail()
     return django_admin(["db_worker", "--queue-name", "*", "--no-reload"])
+
+
+# --- mail -----------------------------------------------------------------------------
+def cmd_smtpd(args: argparse.Namespace) -> int:
+    _setup_django()
+    from rapport.channels.email.smtpd import serve_forever
+
+    return serve_forever(host=args.host, port=args.port)
+
+
+def cmd_mailpoll(args: argparse.Namespace) -> int:
+    _setup_django()
+    from rapport.channels.email.imap.poller import poll_forever
+
+    return poll_forever(interval=args.interval, once=args.once)
 
 
 # --- demo -------------------------------------------------------------------------------

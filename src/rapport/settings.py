@@ -223,6 +223,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("RAPPORT_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("RAPPORT_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("RAPPORT_FROM_EMAIL", "support@rapport.localhost")
 
+# Inbound and outbound mail of the email channel.
+RAPPORT_EMAIL_MAX_BYTES = int(os.environ.get("RAPPORT_EMAIL_MAX_BYTES", 25 * 2**20))
+# Right-hand side of the Message-IDs Rapport writes; mail coming back with it is ours.
+RAPPORT_EMAIL_DOMAIN = os.environ.get("RAPPORT_EMAIL_DOMAIN", "rapport.localhost")
+RAPPORT_INSTANCE_ID = os.environ.get("RAPPORT_INSTANCE_ID", RAPPORT_EMAIL_DOMAIN)
+
 # --- Rapport limits --------------------------------------------------------------------
 RAPPORT_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAPPORT_MAX_ATTACHMENT_BYTES", 20 * 2**20))
 RAPPORT_MAX_ATTACHMENTS_PER_MESSAGE = 10

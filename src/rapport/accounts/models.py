@@ -35,6 +35,9 @@ class User(AbstractUser):
     teams: "models.ManyToManyField[Team, Membership]" = models.ManyToManyField(
         "Team", through="Membership", related_name="members"
     )
+    email_signature = models.TextField(
+        _("email signature"), blank=True, help_text=_("Added below your replies sent by email.")
+    )
     is_demo = models.BooleanField(
         default=False, editable=False,
         help_text=_("Demo account with a published password: signs in only in demo mode."),

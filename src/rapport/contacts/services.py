@@ -5,12 +5,9 @@ from django.utils.translation import gettext as _
 
 from rapport.audit.services import record_audit
 from rapport.contacts.models import Company, Customer, Identity, IdentityKind
+from rapport.core.emailaddr import normalise_email
 from rapport.core.errors import Conflict, InvalidInput
 from rapport.tickets.models import Message, Ticket, TicketEvent
-
-
-def normalise_email(address: str) -> str:
-    return address.strip().lower()
 
 
 @transaction.atomic

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from rapport.accounts.models import Team, User
 from rapport.contacts.models import Customer
-from rapport.core.effects import enqueue_on_commit, publish_on_commit
+from rapport.core.effects import publish_on_commit
 from rapport.core.errors import Conflict, InvalidInput, PermissionDenied
 from rapport.core.realtime import ticket_groups
 from rapport.core.sanitize import html_to_text, sanitize_html, text_to_html
 from rapport.reports.models import ReportingEventName as RE
 from rapport.reports.services import record_event
 from rapport.tickets import custom_fields
+from rapport.tickets.delivery import deliver_reply
 from rapport.tickets.attachments import IncomingFile, store_files, validate_files
 from rapport.tickets.models import (
     DONE_STATUSES,
@@ -47,11 +48,14 @@ class Body:
     text: str = ""
     html: str = ""
     files: list[IncomingFile] = field(default_factory=list)
+    # Set only by a channel whose own, stricter-than-default sanitiser already ran
+    # (email keeps inline images as placeholders, which the default policy drops).
+    html_is_sanitised: bool = False
 
     @cached_property
     def cleaned(self) -> tuple[str, str]:
         """(plain text, sanitised HTML); raises InvalidInput when there is nothing to send."""
-        safe_html = sanitize_html(self.html) if self.html else ""
+        safe_html = self.html if self.html_is_sanitised else sanitize_html(self.html)
         text = self.text.strip() or html_to_text(safe_html)
         if not text and not self.files:
             raise InvalidInput(_("The message is empty."), code="empty_message")
@@ -156,8 +160,13 @@ def create_ticket(
 def post_reply(
     ticket: Ticket, *, actor: Actor, body: Body, status: str | None = None,
     channel: str | None = None, metadata: dict[str, Any] | None = None, external_id: str = "",
+    reopen: bool = True,
 ) -> Message:
-    """A public message on the ticket, from the agent or from the customer."""
+    """A public message on the ticket, from the agent or from the customer.
+
+    A customer's message reopens a solved or pending ticket unless `reopen` is False
+    (an out-of-office reply is stored but must not bring a solved ticket back).
+    """
     ticket = _lock(ticket)
     now = timezone.now()
     if isinstance(actor, Customer):
@@ -170,7 +179,7 @@ def post_reply(
         )
         ticket.last_customer_message_at = now
         record_event(RE.CUSTOMER_REPLY, ticket=ticket, at=now)
-        if ticket.status in (Status.SOLVED, Status.PENDING):
+        if reopen and ticket.status in (Status.SOLVED, Status.PENDING):
             _change_status(ticket, Status.OPEN, actor, now)
         _save(ticket, now, "last_customer_message_at", "status", "solved_at")
         return message
@@ -187,9 +196,7 @@ def post_reply(
         _change_status(ticket, new_status, agent, now)
     _save(ticket, now, "first_response_at", "last_agent_message_at", "status", "assignee",
           "solved_at", "closed_at")
-    from rapport.tickets.tasks import notify_customer_of_reply
-
-    enqueue_on_commit(notify_customer_of_reply, message.pk)
+    deliver_reply(message)
     return message
 
 

@@ -8,18 +8,17 @@ second address (the getaddresses confusion of CVE-2023-27043).
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.utils import parseaddr, parsedate_to_datetime
 
 from rapport.channels.email.headertext import decode_raw, decode_words, unfold
+from rapport.core.emailaddr import normalise_domain
 
 MAX_ELEMENT_CHARS = 998
 _COMMENT_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"?|\\.|[()]|[^"()\\]+', re.S)
 _LIST_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"?|<[^<>]*>?|[,:;]|[^",:;<]+', re.S)
-_LABEL_RE = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
 _MSGID_RE = re.compile(r"<([^<>]{1,998})>")
 
 
@@ -31,27 +30,6 @@ class EmailAddress:
     @property
     def domain(self) -> str:
         return self.address.rpartition("@")[2]
-
-
-def normalise_domain(domain: str) -> str | None:
-    """Lowercase Unicode form of a domain, the same for its punycode and Unicode spellings."""
-    domain = unicodedata.normalize("NFC", domain.strip().rstrip(".")).lower()
-    if domain.startswith("[") and domain.endswith("]"):
-        return domain
-    labels = domain.split(".")
-    if len(labels) < 2 or len(domain) > 253:
-        return None
-    normalised = []
-    for label in labels:
-        try:
-            ascii_label = label.encode("idna").decode("ascii").lower()
-            unicode_label = ascii_label.encode("ascii").decode("idna")
-        except UnicodeError:
-            return None
-        if not _LABEL_RE.match(ascii_label) or unicode_label.encode("idna") != ascii_label.encode():
-            return None
-        normalised.append(unicode_label.lower())
-    return ".".join(normalised)
 
 
 def parse_address_list(
