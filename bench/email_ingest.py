@@ -73,8 +73,11 @@ def fresh_env(args: argparse.Namespace) -> dict[str, str]:
 def rapport(env: dict[str, str], *command: str, log: Path | None = None) -> subprocess.Popen[bytes]:
     out = log.open("wb") if log else subprocess.DEVNULL
     return subprocess.Popen(
-        [sys.executable, "-m", "rapport.cli", *command], env=env, cwd=ROOT,
-        stdout=out, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "rapport.cli", *command],
+        env=env,
+        cwd=ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -148,7 +151,9 @@ def verify(mails: list[GeneratedMail]) -> dict[str, int]:
         duplicates += external_id in ticket_of
         ticket_of[external_id] = ticket_id
     replies = [m for m in mails if m.original_id]
-    misthreaded = sum(1 for m in replies if ticket_of.get(m.message_id) != ticket_of.get(m.original_id))
+    misthreaded = sum(
+        1 for m in replies if ticket_of.get(m.message_id) != ticket_of.get(m.original_id)
+    )
     return {
         "mails": len(mails),
         "ticket_messages": len(ticket_of),
@@ -180,8 +185,12 @@ def run_smtp(args: argparse.Namespace, mails: list[GeneratedMail]) -> dict[str, 
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-    return {"accepted_per_s": len(mails) / sent, "end_to_end_per_s": len(mails) / total,
-            "seconds": total, **verify(mails)}
+    return {
+        "accepted_per_s": len(mails) / sent,
+        "end_to_end_per_s": len(mails) / total,
+        "seconds": total,
+        **verify(mails),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,8 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.path in ("imap", "both"):
         from bench.imap_ingest import run_imap
 
-        results["imap"] = run_imap(args, mails, fresh_env=fresh_env, prepare=prepare,
-                                   rapport=rapport, wait_processed=wait_processed, verify=verify)
+        results["imap"] = run_imap(
+            args,
+            mails,
+            fresh_env=fresh_env,
+            prepare=prepare,
+            rapport=rapport,
+            wait_processed=wait_processed,
+            verify=verify,
+        )
     for path, numbers in results.items():
         print(f"\n== {path} on {args.db} ==")
         for key, value in numbers.items():

@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="migrate, load demo data, run server and worker")
     _add_address(demo)
     demo.add_argument("--no-serve", action="store_true", help="prepare the demo, then exit")
+    demo.add_argument("--smtp-port", type=int, default=2525, help="port of the SMTP server")
     demo.add_argument("--reset", action="store_true", help="remove and reload the demo data")
     demo.set_defaults(handler=cmd_demo)
 
@@ -155,16 +156,19 @@ def _warn_missing_static() -> None:
 # --- worker -----------------------------------------------------------------------------
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django()
+    from rapport.channels.email.outbound.tasks import send_due_outbound
     from rapport.channels.email.tasks import queue_leftover_mail
 
     # A worker killed mid-job leaves its job marked running; the mail it was
-    # processing is still pending in the database, so queue it again on start.
+    # processing is still pending (or sending) in the database: queue it again.
     queue_leftover_mail()
+    send_due_outbound.enqueue()
     return django_admin(["db_worker", "--queue-name", "*", "--no-reload"])
 
 
 # --- mail -----------------------------------------------------------------------------
 def cmd_smtpd(args: argparse.Namespace) -> int:
+    os.environ.setdefault("RAPPORT_SQLITE_SYNCHRONOUS", "FULL")  # "250 OK" means on disk
     _setup_django()
     from rapport.channels.email.smtpd import serve_forever
 
@@ -172,6 +176,7 @@ def cmd_smtpd(args: argparse.Namespace) -> int:
 
 
 def cmd_mailpoll(args: argparse.Namespace) -> int:
+    os.environ.setdefault("RAPPORT_SQLITE_SYNCHRONOUS", "FULL")  # the server's copy goes next
     _setup_django()
     from rapport.channels.email.imap.poller import poll_forever
 
@@ -196,10 +201,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"Demo ready. Start it with `rapport demo`, then open {url}")
         return 0
     print(f"Rapport demo on {url} (admin: {url}admin/). Press Ctrl-C to stop.", flush=True)
+    print(f"Mail to support@northwind-parcel.example over SMTP at {args.host}:{args.smtp_port} "
+          "becomes a ticket.", flush=True)
     python = [sys.executable, "-m", "rapport.cli"]
     return run_together({
         "server": [*python, "serve", "--host", args.host, "--port", str(args.port)],
         "worker": [*python, "worker"],
+        "smtpd": [*python, "smtpd", "--host", args.host, "--port", str(args.smtp_port)],
+        "mailpoll": [*python, "mailpoll"],
     })
 
 

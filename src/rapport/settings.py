@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "rapport.core",
     "rapport.accounts",
     "rapport.contacts",
@@ -113,6 +115,9 @@ if DATABASE_URL:
     }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    SQLITE_SYNCHRONOUS = os.environ.get("RAPPORT_SQLITE_SYNCHRONOUS", "NORMAL").upper()
+    if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL"}:
+        raise ImproperlyConfigured("RAPPORT_SQLITE_SYNCHRONOUS must be NORMAL or FULL")
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -124,7 +129,10 @@ else:
                 "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
+                    # NORMAL survives a crash of the process; FULL also a power cut,
+                    # and the mail receivers (smtpd, mailpoll) ask for it, since they
+                    # tell the sender "stored" and the sender then deletes its copy.
+                    f"PRAGMA synchronous={SQLITE_SYNCHRONOUS};"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA busy_timeout=20000;"
                     "PRAGMA cache_size=-65536;"
@@ -228,6 +236,17 @@ RAPPORT_EMAIL_MAX_BYTES = int(os.environ.get("RAPPORT_EMAIL_MAX_BYTES", 25 * 2**
 # Right-hand side of the Message-IDs Rapport writes; mail coming back with it is ours.
 RAPPORT_EMAIL_DOMAIN = os.environ.get("RAPPORT_EMAIL_DOMAIN", "rapport.localhost")
 RAPPORT_INSTANCE_ID = os.environ.get("RAPPORT_INSTANCE_ID", RAPPORT_EMAIL_DOMAIN)
+
+# Provider webhooks for inbound mail (/webhooks/email/<provider>/inbound/). Rapport
+# refuses them all while WEBHOOK_SECRET is unset (and Mailgun's while its key is).
+ANYMAIL = {
+    # "user:password" that providers send as basic auth; comma-separated to rotate.
+    "WEBHOOK_SECRET": _env_list("RAPPORT_ANYMAIL_WEBHOOK_SECRET", ""),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("RAPPORT_MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+    # Auto-confirming needs boto3, AWS credentials and outbound internet; the webhook
+    # logs the confirmation link for an admin to open instead.
+    "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS": False,
+}
 
 # --- Rapport limits --------------------------------------------------------------------
 RAPPORT_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAPPORT_MAX_ATTACHMENT_BYTES", 20 * 2**20))

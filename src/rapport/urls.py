@@ -10,7 +10,10 @@ urlpatterns = [
     path("tickets/", include("rapport.tickets.urls")),
     path("customers/", include("rapport.contacts.urls")),
     path("portal/", include("rapport.portal.urls")),
+    path("email/", include("rapport.channels.email.urls")),
+    path("email/outbound/", include("rapport.channels.email.outbound.urls")),
     path("api/", api.urls),
+    path("webhooks/email/", include("rapport.channels.email.webhook_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

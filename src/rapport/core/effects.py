@@ -28,6 +28,11 @@ def effects_suppressed() -> Iterator[None]:
         _suppressed.reset(token)
 
 
+def effects_are_suppressed() -> bool:
+    """True while history is being replayed (demo import): nothing may notify anyone."""
+    return _suppressed.get()
+
+
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """Enqueue a django-tasks job once the current transaction commits."""
     if _suppressed.get():

@@ -19,6 +19,7 @@ from rapport.core.effects import effects_suppressed
 from rapport.core.errors import DomainError
 from rapport.demo.backdating import backdate_people
 from rapport.demo.catalogue import ensure_catalogue
+from rapport.demo.mailboxes import ensure_mailboxes
 from rapport.demo.models import DemoDataset
 from rapport.demo.people import create_cast, remove_cast
 from rapport.demo.plans import TICKET_COUNT, plan_tickets
@@ -77,9 +78,10 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
         customers=list(cast.customers.values()), users=list(cast.agents.values()),
         teams=list(cast.teams.values()), rng=seeded_random(seed), start=start - timedelta(days=1),
     )
+    mailboxes = ensure_mailboxes(cast.teams)
     ticket_ids = [t.pk for t in tickets]
     counts = {
-        "agents": len(cast.agents), "teams": len(cast.teams),
+        "agents": len(cast.agents), "teams": len(cast.teams), "mailboxes": mailboxes,
         "customers": len(cast.customers), "tickets": len(tickets),
         "messages": Message.objects.filter(ticket_id__in=ticket_ids).count(),
         "attachments": Attachment.objects.filter(message__ticket_id__in=ticket_ids).count(),

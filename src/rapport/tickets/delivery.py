@@ -20,7 +20,9 @@ def register_deliverer(channel: str, deliverer: Deliverer) -> None:
 
 
 def deliver_reply(message: Message) -> None:
-    deliverer = _deliverers.get(message.ticket.channel)
+    # The message's channel, not the ticket's: a phone call logged on an email ticket
+    # is not mailed to anyone.
+    deliverer = _deliverers.get(message.channel)
     if deliverer is not None:
         deliverer(message)
         return

@@ -37,9 +37,8 @@ def visible_messages(actor: Any, ticket: Ticket) -> QuerySet[Message]:
     messages = Message.objects.filter(ticket=ticket)
     if isinstance(actor, Customer):
         messages = messages.filter(is_public=True)
-    return messages.select_related("author_user", "author_customer").prefetch_related(
-        "attachments"
-    )
+    related = ["attachments"] if isinstance(actor, Customer) else ["attachments", "outbound_emails"]
+    return messages.select_related("author_user", "author_customer").prefetch_related(*related)
 
 
 def visible_attachment(actor: Any, public_id: str) -> Attachment | None:

@@ -23,8 +23,8 @@ from rapport.core.sanitize import html_to_text, sanitize_html, text_to_html
 from rapport.reports.models import ReportingEventName as RE
 from rapport.reports.services import record_event
 from rapport.tickets import custom_fields
-from rapport.tickets.delivery import deliver_reply
 from rapport.tickets.attachments import IncomingFile, store_files, validate_files
+from rapport.tickets.delivery import deliver_reply
 from rapport.tickets.models import (
     DONE_STATUSES,
     UNSOLVED_STATUSES,

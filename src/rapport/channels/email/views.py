@@ -32,8 +32,7 @@ def _inbound_for(request: AgentRequest, message_pk: int) -> tuple[Message, Inbou
     ticket = get_object_or_404(visible_tickets(request.user), pk=message.ticket_id)
     if not visible_messages(request.user, ticket).filter(pk=message.pk).exists():
         raise Http404
-    inbound_id = (message.channel_metadata.get("email") or {}).get("inbound_id")
-    inbound = InboundEmail.objects.filter(pk=inbound_id, message=message).first()
+    inbound = InboundEmail.objects.filter(message=message).order_by("pk").first()
     if inbound is None:
         raise Http404
     return message, inbound

@@ -6,17 +6,20 @@ to Technical support and customer D. Every string that must not leak is unique, 
 answer "shows T" exactly when one of T's traces appears in it.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from rapport.accounts.models import Role, User
 from rapport.accounts.tests.factories import TeamFactory, UserFactory
 from rapport.api.models import ApiToken, Scope
 from rapport.api.services import create_token
+from rapport.channels.email.models import InboundEmail, OutboundEmail
 from rapport.contacts.models import Customer
 from rapport.contacts.tests.factories import CustomerFactory
 from rapport.portal.tests.helpers import sign_in_as
@@ -77,6 +80,8 @@ class World:
             "reply file": lambda: self.reply_file.public_id,
             "note file": lambda: self.note_file.public_id,
             "billing token": lambda: self.token("billing_agent")[0].pk,
+            "T mail": lambda: OutboundEmail.objects.get(ticket=self.t).pk,
+            "T inbound mail": lambda: InboundEmail.objects.get(ticket=self.t).message_id,
         }
         return refs[name]()
 
@@ -86,6 +91,20 @@ class World:
             k: v if k in LITERAL_ARGS else self.ref(v) for k, v in kwargs.items()
         })
         return f"{path}?{query}" if query else path
+
+
+def _received_by_email(ticket: Ticket) -> None:
+    """T's first message came in by email: its raw mail is kept for the original view."""
+    first = ticket.messages.order_by("seq").first()
+    assert first is not None
+    raw = (f"From: {ticket.requester.email}\r\nSubject: {T_SUBJECT}\r\n"
+           f"Message-ID: <t-first@example.test>\r\n\r\n{T_TEXT}\r\n").encode()
+    inbound = InboundEmail.objects.create(
+        source="test", raw=raw, sha256=hashlib.sha256(raw).hexdigest(), size=len(raw),
+        received_at=timezone.now(), status="processed", ticket=ticket, message=first,
+    )
+    first.channel_metadata = {"email": {"inbound_id": inbound.pk}}
+    first.save(update_fields=["channel_metadata"])
 
 
 def build_world(
@@ -105,6 +124,8 @@ def build_world(
     note = services.add_note(t, actor=billing_agent, body=Body(
         text=T_NOTE, files=[IncomingFile("risk-4471.txt", NOTE_FILE, "text/plain")]))
     u = make_ticket(requester=customer_d, team=technical, subject=U_SUBJECT, text=U_TEXT)
+    _received_by_email(t)
+    OutboundEmail.objects.filter(ticket=t).update(status="failed", last_error="probe")
     t.refresh_from_db()
     return World(
         t=t, u=u, reply_file=reply.attachments.get(), note_file=note.attachments.get(),

@@ -6,7 +6,9 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from rapport.tickets import services
+from rapport.tickets.models import Channel
 from rapport.tickets.services import Body
+from rapport.tickets.tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,7 +16,8 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @override_settings(TASKS=DB_TASKS)
-def test_reply_notification_is_a_durable_job_run_by_the_worker(ticket, agent, mailoutbox):
+def test_reply_notification_is_a_durable_job_run_by_the_worker(customer, team, agent, mailoutbox):
+    ticket = make_ticket(requester=customer, team=team, channel=Channel.WEB)
     services.post_reply(ticket, actor=agent, body=Body(text="Your parcel left the warehouse."))
     job = DBTaskResult.objects.get()
     assert job.task_path.endswith("notify_customer_of_reply")

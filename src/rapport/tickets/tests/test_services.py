@@ -5,6 +5,7 @@ from rapport.reports.models import ReportingEvent
 from rapport.tickets import services
 from rapport.tickets.merging import merge_tickets
 from rapport.tickets.models import (
+    Channel,
     Direction,
     EventKind,
     Message,
@@ -43,8 +44,9 @@ def test_empty_message_is_refused(customer):
 
 
 def test_first_agent_reply_assigns_opens_and_reports(
-    ticket, agent, django_capture_on_commit_callbacks, mailoutbox
+    customer, team, agent, django_capture_on_commit_callbacks, mailoutbox
 ):
+    ticket = make_ticket(requester=customer, team=team, channel=Channel.WEB)  # portal notice
     with django_capture_on_commit_callbacks(execute=True):
         services.post_reply(ticket, actor=agent, body=Body(text="We are on it."))
     ticket.refresh_from_db()

@@ -33,9 +33,22 @@ class InboundEmailAdmin(admin.ModelAdmin):
     list_filter = ("status", "source", "mailbox")
     search_fields = ("envelope_from", "error", "sha256")
     readonly_fields = (
-        "mailbox", "source", "source_ref", "envelope_from", "envelope_to", "sha256", "size",
-        "received_at", "status", "attempts", "error", "processed_at", "ticket", "message",
-        "outcome", "raw_download",
+        "mailbox",
+        "source",
+        "source_ref",
+        "envelope_from",
+        "envelope_to",
+        "sha256",
+        "size",
+        "received_at",
+        "status",
+        "attempts",
+        "error",
+        "processed_at",
+        "ticket",
+        "message",
+        "outcome",
+        "raw_download",
     )
     exclude = ("raw",)
     actions = ["reprocess_selected"]
@@ -64,15 +77,19 @@ class InboundEmailAdmin(admin.ModelAdmin):
             reprocess(inbound)
         self.message_user(
             request,
-            ngettext("%d mail queued for processing.", "%d mails queued for processing.",
-                     len(chosen)) % len(chosen),
+            ngettext(
+                "%d mail queued for processing.", "%d mails queued for processing.", len(chosen)
+            )
+            % len(chosen),
             messages.SUCCESS,
         )
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view(self.raw_view)
-        return [path("<int:pk>/raw/", view, name="email_channel_inboundemail_raw"),
-                *super().get_urls()]
+        return [
+            path("<int:pk>/raw/", view, name="email_channel_inboundemail_raw"),
+            *super().get_urls(),
+        ]
 
     def raw_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not self.has_view_permission(request):

@@ -101,8 +101,13 @@ def _claim(inbound: InboundEmail, parsed: ParsedMessage, sender: str) -> int | N
 
 
 def _file(
-    inbound: InboundEmail, parsed: ParsedMessage, verdict: Verdict, sender: str,
-    mailbox: Mailbox | None, own: frozenset[str], outcome: dict[str, Any],
+    inbound: InboundEmail,
+    parsed: ParsedMessage,
+    verdict: Verdict,
+    sender: str,
+    mailbox: Mailbox | None,
+    own: frozenset[str],
+    outcome: dict[str, Any],
 ) -> Handled:
     recipients = [*inbound.envelope_to, *(a.address for a in parsed.to + parsed.cc)]
     match = find_thread(parsed, sender, recipients)
@@ -121,13 +126,24 @@ def _file(
 
 
 def _post(
-    match: ThreadMatch, customer: Customer, parsed: ParsedMessage, body: ticket_services.Body,
-    metadata: dict[str, Any], verdict: Verdict, mailbox: Mailbox | None, language: str,
+    match: ThreadMatch,
+    customer: Customer,
+    parsed: ParsedMessage,
+    body: ticket_services.Body,
+    metadata: dict[str, Any],
+    verdict: Verdict,
+    mailbox: Mailbox | None,
+    language: str,
 ) -> tuple[Ticket, Message]:
     if match.ticket is not None and match.ticket.status != Status.CLOSED:
         message = ticket_services.post_reply(
-            match.ticket, actor=customer, body=body, channel=Channel.EMAIL, metadata=metadata,
-            external_id=(parsed.message_id or "")[:255], reopen=verdict.may_reopen,
+            match.ticket,
+            actor=customer,
+            body=body,
+            channel=Channel.EMAIL,
+            metadata=metadata,
+            external_id=(parsed.message_id or "")[:255],
+            reopen=verdict.may_reopen,
         )
         return match.ticket, message
     if match.ticket is not None:  # a reply to a closed ticket opens a follow-up
@@ -135,10 +151,16 @@ def _post(
         match.rule = "follow_up"
     fields = verdict.trusted_header_fields
     ticket = ticket_services.create_ticket(
-        actor=customer, requester=customer, subject=parsed.subject or NO_SUBJECT, body=body,
-        channel=Channel.EMAIL, team=mailbox.team if mailbox else None,
-        priority=_priority(fields.get("priority")), language=fields.get("language") or language,
-        tags=_tags(fields.get("tags", "")), metadata=metadata,
+        actor=customer,
+        requester=customer,
+        subject=parsed.subject or NO_SUBJECT,
+        body=body,
+        channel=Channel.EMAIL,
+        team=mailbox.team if mailbox else None,
+        priority=_priority(fields.get("priority")),
+        language=fields.get("language") or language,
+        tags=_tags(fields.get("tags", "")),
+        metadata=metadata,
         external_id=(parsed.message_id or "")[:255],
     )
     return ticket, ticket.messages.order_by("seq").last()  # type: ignore[return-value]
@@ -178,7 +200,10 @@ def _body(parsed: ParsedMessage) -> tuple[ticket_services.Body, dict[str, Any]]:
 
 
 def _metadata(
-    inbound: InboundEmail, parsed: ParsedMessage, verdict: Verdict, match: ThreadMatch,
+    inbound: InboundEmail,
+    parsed: ParsedMessage,
+    verdict: Verdict,
+    match: ThreadMatch,
     extra: dict[str, Any],
 ) -> dict[str, Any]:
     return {
@@ -225,11 +250,16 @@ def _may_acknowledge(verdict: Verdict, mailbox: Mailbox | None) -> bool:
     return bool(mailbox and mailbox.acknowledge_new and verdict.may_acknowledge)
 
 
-def _acknowledge(ticket: Ticket, parsed: ParsedMessage, sender: str, mailbox: Mailbox | None) -> None:
+def _acknowledge(
+    ticket: Ticket, parsed: ParsedMessage, sender: str, mailbox: Mailbox | None
+) -> None:
     from rapport.channels.email.outbound.services import queue_acknowledgement
 
     queue_acknowledgement(
-        ticket, to_address=sender, mailbox=mailbox, in_reply_to=parsed.message_id or "",
+        ticket,
+        to_address=sender,
+        mailbox=mailbox,
+        in_reply_to=parsed.message_id or "",
         references=[*parsed.references, *([parsed.message_id] if parsed.message_id else [])],
     )
 
@@ -239,12 +269,15 @@ def _record_bounces(inbound: InboundEmail, verdict: Verdict) -> None:
     for address in verdict.failed_recipients:
         value = normalise_email(address)[:320]
         updated = BouncedAddress.objects.filter(address=value).update(
-            status=verdict.bounce_status or "", inbound=inbound, last_bounced_at=now,
+            status=verdict.bounce_status or "",
+            inbound=inbound,
+            last_bounced_at=now,
             count=F("count") + 1,
         )
         if not updated:
             BouncedAddress.objects.create(
-                address=value, status=verdict.bounce_status or "", inbound=inbound,
+                address=value,
+                status=verdict.bounce_status or "",
+                inbound=inbound,
                 last_bounced_at=now,
             )
-

@@ -85,9 +85,17 @@ def _finish(inbound: InboundEmail, result: Handled) -> None:
     inbound.outcome = result.outcome or {}
     inbound.error = ""
     inbound.processed_at = timezone.now()
-    inbound.save(update_fields=[
-        "status", "ticket", "message", "outcome", "error", "processed_at", "attempts"
-    ])
+    inbound.save(
+        update_fields=[
+            "status",
+            "ticket",
+            "message",
+            "outcome",
+            "error",
+            "processed_at",
+            "attempts",
+        ]
+    )
 
 
 def _quarantine(inbound: InboundEmail, error: str) -> None:

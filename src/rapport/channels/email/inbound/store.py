@@ -24,15 +24,25 @@ def mailbox_for(address: str) -> Mailbox | None:
 
 
 def store_inbound(
-    raw: bytes, *, source: str, mailbox: Mailbox | None = None, envelope_from: str = "",
-    envelope_to: Iterable[str] = (), source_ref: str = "",
+    raw: bytes,
+    *,
+    source: str,
+    mailbox: Mailbox | None = None,
+    envelope_from: str = "",
+    envelope_to: Iterable[str] = (),
+    source_ref: str = "",
 ) -> InboundEmail:
     """Commit the raw mail and queue its processing; raises if the database is unavailable."""
     with transaction.atomic():
         inbound = InboundEmail.objects.create(
-            mailbox=mailbox, source=source, source_ref=source_ref[:200],
-            envelope_from=envelope_from[:320], envelope_to=list(envelope_to),
-            raw=raw, sha256=hashlib.sha256(raw).hexdigest(), size=len(raw),
+            mailbox=mailbox,
+            source=source,
+            source_ref=source_ref[:200],
+            envelope_from=envelope_from[:320],
+            envelope_to=list(envelope_to),
+            raw=raw,
+            sha256=hashlib.sha256(raw).hexdigest(),
+            size=len(raw),
             received_at=timezone.now(),
         )
         # Robust: the mail is already committed; if queueing fails, the worker's

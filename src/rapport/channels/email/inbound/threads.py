@@ -108,7 +108,9 @@ def remember(ticket: Ticket, parsed: ParsedMessage, addresses: Iterable[str]) ->
     keys = []
     if parsed.message_id:
         keys.append((parsed.message_id, ThreadKeyKind.RECEIVED))
-    referenced = [parsed.in_reply_to, *parsed.references] if parsed.in_reply_to else parsed.references
+    referenced = (
+        [parsed.in_reply_to, *parsed.references] if parsed.in_reply_to else parsed.references
+    )
     keys += [(value, ThreadKeyKind.REFERENCED) for value in dict.fromkeys(referenced) if value]
     ThreadKey.objects.bulk_create(
         [ThreadKey(value=value[:255], ticket=ticket, kind=kind) for value, kind in keys],

@@ -17,7 +17,7 @@ def _thread_reason(thread: dict[str, Any]) -> str:
         "in_reply_to": _("Joined this ticket: a reply to an email in this ticket (In-Reply-To)."),
         "references": _("Joined this ticket: its References name an email in this ticket."),
         "referenced_by_ticket": _(
-            "Joined this ticket: an email already in this ticket replied to it or to the same email."
+            "Joined this ticket: an email already in this ticket answered it, or the same email."
         ),
         "subject_tag": _("Joined this ticket: the ticket number is in the subject."),
         "follow_up": _("New ticket: a follow-up to a closed ticket."),

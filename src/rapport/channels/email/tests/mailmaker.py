@@ -13,9 +13,16 @@ from rapport.channels.email.models import InboundEmail, Mailbox
 
 
 def make_mail(
-    *, sender: str = "ivan@example.test", to: str = "support@example.com", subject: str = "Help",
-    body: str = "Hello", message_id: str | None = "m1@example.test", in_reply_to: str | None = None,
-    references: tuple[str, ...] = (), cc: str | None = None, headers: dict[str, str] | None = None,
+    *,
+    sender: str = "ivan@example.test",
+    to: str = "support@example.com",
+    subject: str = "Help",
+    body: str = "Hello",
+    message_id: str | None = "m1@example.test",
+    in_reply_to: str | None = None,
+    references: tuple[str, ...] = (),
+    cc: str | None = None,
+    headers: dict[str, str] | None = None,
     name: str = "",
 ) -> bytes:
     mail = EmailMessage()

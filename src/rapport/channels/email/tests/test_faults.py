@@ -20,8 +20,12 @@ MAILS = 600
 @pytest.fixture
 def installation(tmp_path, settings):
     """A Rapport of its own: SQLite file, or a PostgreSQL database named for this worker."""
-    env = {**os.environ, "RAPPORT_DATA_DIR": str(tmp_path / "data"),
-           "DJANGO_SETTINGS_MODULE": "rapport.settings", "RAPPORT_LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "RAPPORT_DATA_DIR": str(tmp_path / "data"),
+        "DJANGO_SETTINGS_MODULE": "rapport.settings",
+        "RAPPORT_LOG_LEVEL": "ERROR",
+    }
     env.pop("RAPPORT_REDIS_URL", None)
     env.pop("RAPPORT_TASK_BACKEND", None)
     database_url = env.pop("RAPPORT_DATABASE_URL", "")
@@ -40,8 +44,9 @@ def installation(tmp_path, settings):
 
 
 def _run(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -56,7 +61,9 @@ def _processed(env: dict[str, str]) -> int:
     if env.get("RAPPORT_DATABASE_URL"):
         import psycopg
 
-        with psycopg.connect(env["RAPPORT_DATABASE_URL"].replace("postgres://", "postgresql://")) as conn:
+        with psycopg.connect(
+            env["RAPPORT_DATABASE_URL"].replace("postgres://", "postgresql://")
+        ) as conn:
             return conn.execute(query).fetchone()[0]
     import sqlite3
 
@@ -65,8 +72,13 @@ def _processed(env: dict[str, str]) -> int:
 
 
 def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "rapport.cli", "worker"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "rapport.cli", "worker"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _wait(env: dict[str, str], done: int, timeout: float = 90) -> dict:

@@ -138,7 +138,9 @@ def test_a_stranger_never_joins_someone_elses_ticket(mailbox):
 
 def test_a_copied_participant_may_reply(mailbox):
     original = deliver(make_mail(message_id="a@x", cc="Olga <olga@example.test>"), mailbox)
-    reply = deliver(make_mail(sender="olga@example.test", message_id="b@x", in_reply_to="a@x"), mailbox)
+    reply = deliver(
+        make_mail(sender="olga@example.test", message_id="b@x", in_reply_to="a@x"), mailbox
+    )
     assert reply.ticket == original.ticket
     assert reply.message.author_customer.email == "olga@example.test"
 
@@ -261,7 +263,11 @@ def test_spoofing_suspicion_is_kept_for_the_agent(mailbox):
 
 def test_the_new_part_of_a_reply_is_the_message(mailbox):
     original = deliver(make_mail(message_id="a@x"), mailbox)
-    body = "Спасибо, получил.\n\nВ пн, 2 мар. 2026 г. в 10:00, Support <support@example.com>:\n> Ваш заказ отправлен.\n"
+    body = (
+        "Спасибо, получил.\n\n"
+        "В пн, 2 мар. 2026 г. в 10:00, Support <support@example.com>:\n"
+        "> Ваш заказ отправлен.\n"
+    )
     reply = deliver(make_mail(message_id="b@x", in_reply_to="a@x", body=body), mailbox)
     assert reply.ticket == original.ticket
     assert reply.message.body_text.strip() == "Спасибо, получил."
