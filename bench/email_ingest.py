@@ -41,6 +41,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a child process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -178,9 +184,12 @@ def run_smtp(args: argparse.Namespace, mails: list[GeneratedMail]) -> dict[str, 
     try:
         wait_for_port(port)
         started = time.perf_counter()
+        client_started = time.process_time()
         sent = send_all(mails, port, args.clients)
+        client_cpu = time.process_time() - client_started
         wait_processed(len(mails))
         total = time.perf_counter() - started
+        cpu = {name: cpu_seconds(p.pid) for name, p in zip(("smtpd", "worker"), processes)}
     finally:
         for process in processes:
             process.terminate()
@@ -189,6 +198,8 @@ def run_smtp(args: argparse.Namespace, mails: list[GeneratedMail]) -> dict[str, 
         "accepted_per_s": len(mails) / sent,
         "end_to_end_per_s": len(mails) / total,
         "seconds": total,
+        **{f"cpu_ms_per_mail_{name}": 1000 * seconds / len(mails) for name, seconds in cpu.items()},
+        "cpu_ms_per_mail_client": 1000 * client_cpu / len(mails),
         **verify(mails),
     }
 

@@ -155,6 +155,7 @@ def _warn_missing_static() -> None:
 
 # --- worker -----------------------------------------------------------------------------
 def cmd_worker(args: argparse.Namespace) -> int:
+    os.environ.setdefault("RAPPORT_SQLITE_CONN_MAX_AGE", "600")  # one connection, kept
     _setup_django()
     from rapport.channels.email.outbound.tasks import send_due_outbound
     from rapport.channels.email.tasks import queue_leftover_mail
@@ -169,6 +170,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 # --- mail -----------------------------------------------------------------------------
 def cmd_smtpd(args: argparse.Namespace) -> int:
     os.environ.setdefault("RAPPORT_SQLITE_SYNCHRONOUS", "FULL")  # "250 OK" means on disk
+    os.environ.setdefault("RAPPORT_SQLITE_CONN_MAX_AGE", "600")
     _setup_django()
     from rapport.channels.email.smtpd import serve_forever
 
@@ -177,6 +179,7 @@ def cmd_smtpd(args: argparse.Namespace) -> int:
 
 def cmd_mailpoll(args: argparse.Namespace) -> int:
     os.environ.setdefault("RAPPORT_SQLITE_SYNCHRONOUS", "FULL")  # the server's copy goes next
+    os.environ.setdefault("RAPPORT_SQLITE_CONN_MAX_AGE", "600")
     _setup_django()
     from rapport.channels.email.imap.poller import poll_forever
 

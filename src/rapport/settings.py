@@ -122,6 +122,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("RAPPORT_SQLITE_PATH", str(DATA_DIR / "rapport.sqlite3")),
+            # Long-running receivers (smtpd, mailpoll) keep their connections between
+            # mails; web requests open one each, as Django does by default.
+            "CONN_MAX_AGE": int(os.environ.get("RAPPORT_SQLITE_CONN_MAX_AGE", "0")),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue on
                 # busy_timeout instead of failing with "database is locked" mid-transaction.

@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -56,10 +56,17 @@ def publish_on_commit(groups: list[str], event: dict[str, Any]) -> None:
                 logger.exception("realtime publish to %s failed", group)
 
     def send() -> None:
+        if _nobody_listens(get_channel_layer()):
+            return
         # One event-loop hop for all groups: async_to_sync costs a thread switch per call.
         async_to_sync(send_all)()
 
     transaction.on_commit(send, robust=True)
+
+
+def _nobody_listens(layer: Any) -> bool:
+    """An in-memory layer with no groups has no socket in this process to reach."""
+    return isinstance(layer, InMemoryChannelLayer) and not layer.groups
 
 
 def call_on_commit(fn: Callable[[], None]) -> None:

@@ -54,5 +54,10 @@ def filter_context(mailbox: Mailbox | None, own_addresses: frozenset[str]) -> Fi
         own_addresses=own_addresses,
         own_message_id_domains=frozenset({settings.RAPPORT_EMAIL_DOMAIN.lower()}),
         mailbox_trusted=bool(mailbox and mailbox.trusted),
-        recent_auto_replies_to=lambda address: recent_acknowledgements(address, hours=1),
+        # The count only matters when an acknowledgement could follow.
+        recent_auto_replies_to=(
+            (lambda address: recent_acknowledgements(address, hours=1))
+            if mailbox is not None and mailbox.acknowledge_new
+            else (lambda address: 0)
+        ),
     )

@@ -54,8 +54,20 @@ class Handled:
     outcome: dict[str, Any] | None = None
 
 
-def handle(inbound: InboundEmail, own_addresses: frozenset[str]) -> Handled:
-    parsed = parse_message(bytes(inbound.raw), limits=_limits())
+# A parsed mail, or why it could not be parsed (raised again when it is handled).
+Parsed = ParsedMessage | Exception
+
+
+def parse_stored(inbound: InboundEmail) -> Parsed:
+    try:
+        return parse_message(bytes(inbound.raw), limits=_limits())
+    except Exception as exc:  # noqa: BLE001  (kept, and raised again inside the savepoint)
+        return exc
+
+
+def handle(inbound: InboundEmail, own_addresses: frozenset[str], parsed: Parsed) -> Handled:
+    if isinstance(parsed, Exception):
+        raise parsed
     mailbox = inbound.mailbox
     verdict = run_chain(inbound_mail(parsed), filter_context(mailbox, own_addresses))
     outcome: dict[str, Any] = {"filters": [[r.filter, r.text] for r in verdict.reasons]}

@@ -16,7 +16,13 @@ import traceback
 from django.db import connection, transaction
 from django.utils import timezone
 
-from rapport.channels.email.inbound.handle import Handled, Unprocessable, handle
+from rapport.channels.email.inbound.handle import (
+    Handled,
+    Parsed,
+    Unprocessable,
+    handle,
+    parse_stored,
+)
 from rapport.channels.email.limits import MessageTooLarge
 from rapport.channels.email.models import InboundEmail, InboundStatus, Mailbox
 from rapport.core.emailaddr import normalise_email
@@ -39,17 +45,18 @@ def process_pending(batch_size: int = BATCH_SIZE) -> int:
 
 
 def _process_batch(batch_size: int) -> int:
+    pending = InboundEmail.objects.filter(status=InboundStatus.PENDING).order_by("id")
+    ids = list(pending.values_list("id", flat=True)[:batch_size])
+    # Parse before taking the write lock: parsing needs only the CPU, and on SQLite
+    # the same lock holds back the SMTP server's stores.
+    parsed = {row.pk: parse_stored(row) for row in InboundEmail.objects.filter(pk__in=ids)}
     with transaction.atomic():
         _take_processor_lock()
-        batch = list(
-            InboundEmail.objects.select_related("mailbox")
-            .filter(status=InboundStatus.PENDING)
-            .order_by("id")[:batch_size]
-        )
+        batch = pending.filter(pk__in=ids).select_related("mailbox").defer("raw")
         own = _own_addresses()
-        for inbound in batch:
-            _process_one(inbound, own)
-    return len(batch)
+        for inbound in batch:  # still pending: another processor may have taken some
+            _process_one(inbound, own, parsed[inbound.pk])
+    return len(ids)
 
 
 def _take_processor_lock() -> None:
@@ -63,11 +70,11 @@ def _own_addresses() -> frozenset[str]:
     return frozenset(normalise_email(a) for a in Mailbox.objects.values_list("address", flat=True))
 
 
-def _process_one(inbound: InboundEmail, own: frozenset[str]) -> None:
+def _process_one(inbound: InboundEmail, own: frozenset[str], parsed: Parsed) -> None:
     inbound.attempts += 1
     try:
         with transaction.atomic():
-            result = handle(inbound, own)
+            result = handle(inbound, own, parsed)
     except (Unprocessable, MessageTooLarge, DomainError) as exc:
         _quarantine(inbound, str(exc))
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -52,6 +53,23 @@ def store_inbound(
 
 
 def queue_processing() -> None:
+    """Queue the processing job, unless one is already queued and not yet started.
+
+    A queued job processes every mail pending when it runs, so under a burst one
+    job serves many mails; a job already running may have read its last batch,
+    so a new one is queued then. This saves a write (and an fsync) per mail.
+    """
     from rapport.channels.email.tasks import process_inbound
 
+    if _already_queued(process_inbound):
+        return
     process_inbound.enqueue()
+
+
+def _already_queued(task: Any) -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return DBTaskResult.objects.ready().filter(task_path=task.module_path).exists()
