@@ -63,3 +63,23 @@ def customer(db):
 def ticket(customer, team):
     return make_ticket(requester=customer, team=team)
 
+
+@pytest.fixture(scope="session")
+def dovecot():
+    """A private Dovecot IMAP server, one per xdist worker (channels/email/tests/dovecot.py).
+
+    Skips when Dovecot is not installed, except in CI, where a skipped IMAP suite would
+    pass unnoticed: there it fails (scripts/ensure_dovecot.sh installs it).
+    """
+    import os
+
+    from rapport.channels.email.tests.dovecot import DovecotMissing, start_dovecot
+
+    try:
+        server = start_dovecot()
+    except DovecotMissing as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{exc}; CI must run the IMAP tests.", pytrace=False)
+        pytest.skip(str(exc))
+    yield server
+    server.stop()

@@ -8,6 +8,7 @@ REDIS_URL=${RAPPORT_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}
 WORKERS=${RAPPORT_TEST_WORKERS:-auto}
 
 bash scripts/ensure_chromium.sh
+bash scripts/ensure_dovecot.sh
 
 echo "=== ruff and mypy ==="
 $BIN/ruff check src bench scripts conftest.py

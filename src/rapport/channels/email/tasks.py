@@ -15,7 +15,9 @@ def queue_leftover_mail() -> bool:
     """Queue processing when stored mail is still pending (after a crash or an outage)."""
     from rapport.channels.email.models import InboundEmail, InboundStatus
 
+    from rapport.channels.email.inbound.store import queue_processing
+
     if not InboundEmail.objects.filter(status=InboundStatus.PENDING).exists():
         return False
-    process_inbound.enqueue()
+    queue_processing()
     return True
