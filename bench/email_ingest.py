@@ -189,7 +189,8 @@ def run_smtp(args: argparse.Namespace, mails: list[GeneratedMail]) -> dict[str, 
         client_cpu = time.process_time() - client_started
         wait_processed(len(mails))
         total = time.perf_counter() - started
-        cpu = {name: cpu_seconds(p.pid) for name, p in zip(("smtpd", "worker"), processes)}
+        names = ("smtpd", "worker")
+        cpu = {name: cpu_seconds(p.pid) for name, p in zip(names, processes, strict=True)}
     finally:
         for process in processes:
             process.terminate()
@@ -206,6 +207,11 @@ def run_smtp(args: argparse.Namespace, mails: list[GeneratedMail]) -> dict[str, 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.path == "both":  # each path in a fresh process: Django is set up once per process
+        for path in ("smtp", "imap"):
+            command = [sys.executable, __file__, *(argv or sys.argv[1:]), "--path", path]
+            subprocess.run(command, check=True)
+        return 0
     print(f"generating {args.messages} mails…", flush=True)
     mails = generate(args.messages, to=MAILBOX, seed=args.seed)
     results = {}
@@ -217,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         results["imap"] = run_imap(
             args,
             mails,
+            cpu_seconds=cpu_seconds,
             fresh_env=fresh_env,
             prepare=prepare,
             rapport=rapport,

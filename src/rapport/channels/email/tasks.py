@@ -13,9 +13,8 @@ def process_inbound() -> int:
 
 def queue_leftover_mail() -> bool:
     """Queue processing when stored mail is still pending (after a crash or an outage)."""
-    from rapport.channels.email.models import InboundEmail, InboundStatus
-
     from rapport.channels.email.inbound.store import queue_processing
+    from rapport.channels.email.models import InboundEmail, InboundStatus
 
     if not InboundEmail.objects.filter(status=InboundStatus.PENDING).exists():
         return False
