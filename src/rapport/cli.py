@@ -205,7 +205,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     print(f"Rapport demo on {url} (admin: {url}admin/). Press Ctrl-C to stop.", flush=True)
     print(f"Mail to support@northwind-parcel.example over SMTP at {args.host}:{args.smtp_port} "
-          "becomes a ticket.", flush=True)
+          f"becomes a ticket; the chat widget runs on the demo shop at {url}chat/demo/.",
+          flush=True)
     python = [sys.executable, "-m", "rapport.cli"]
     return run_together({
         "server": [*python, "serve", "--host", args.host, "--port", str(args.port)],

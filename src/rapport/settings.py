@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rapport.contacts",
     "rapport.tickets",
     "rapport.channels.email",
+    "rapport.channels.chat",
     "rapport.reports",
     "rapport.audit",
     "rapport.portal",

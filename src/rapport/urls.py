@@ -11,6 +11,7 @@ urlpatterns = [
     path("customers/", include("rapport.contacts.urls")),
     path("portal/", include("rapport.portal.urls")),
     path("email/", include("rapport.channels.email.urls")),
+    path("chat/", include("rapport.channels.chat.urls")),
     path("email/outbound/", include("rapport.channels.email.outbound.urls")),
     path("api/", api.urls),
     path("webhooks/email/", include("rapport.channels.email.webhook_urls")),

@@ -19,6 +19,7 @@ from rapport.core.effects import effects_suppressed
 from rapport.core.errors import DomainError
 from rapport.demo.backdating import backdate_people
 from rapport.demo.catalogue import ensure_catalogue
+from rapport.demo.chatsite import ensure_chat_site
 from rapport.demo.mailboxes import ensure_mailboxes
 from rapport.demo.models import DemoDataset
 from rapport.demo.people import create_cast, remove_cast
@@ -79,9 +80,11 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
         teams=list(cast.teams.values()), rng=seeded_random(seed), start=start - timedelta(days=1),
     )
     mailboxes = ensure_mailboxes(cast.teams)
+    chat_sites = ensure_chat_site(cast.teams)
     ticket_ids = [t.pk for t in tickets]
     counts = {
         "agents": len(cast.agents), "teams": len(cast.teams), "mailboxes": mailboxes,
+        "chat_sites": chat_sites,
         "customers": len(cast.customers), "tickets": len(tickets),
         "messages": Message.objects.filter(ticket_id__in=ticket_ids).count(),
         "attachments": Attachment.objects.filter(message__ticket_id__in=ticket_ids).count(),

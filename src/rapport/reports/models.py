@@ -13,6 +13,8 @@ class ReportingEventName(models.TextChoices):
     CLOSED = "closed"
     ASSIGNED = "assigned"
     MERGED = "merged"
+    CSAT_ANSWERED = "csat_answered"
+    CHAT_FIRST_REPLY = "chat_first_reply"
 
 
 class ReportingEvent(models.Model):

@@ -19,6 +19,7 @@ from rapport.accounts.models import Role, User
 from rapport.accounts.tests.factories import TeamFactory, UserFactory
 from rapport.api.models import ApiToken, Scope
 from rapport.api.services import create_token
+from rapport.channels.chat.models import ChatSite
 from rapport.channels.email.models import InboundEmail, OutboundEmail
 from rapport.contacts.models import Customer
 from rapport.contacts.tests.factories import CustomerFactory
@@ -82,6 +83,7 @@ class World:
             "billing token": lambda: self.token("billing_agent")[0].pk,
             "T mail": lambda: OutboundEmail.objects.get(ticket=self.t).pk,
             "T inbound mail": lambda: InboundEmail.objects.get(ticket=self.t).message_id,
+            "chat site": lambda: ChatSite.objects.get_or_create(name="Shop")[0].key,
         }
         return refs[name]()
 

@@ -324,6 +324,9 @@ PUBLIC = {
     "api:api-root": "the API's entry point",
     "api:openapi-json": "the API's schema",
     "api:openapi-view": "the API's documentation",
+    "chat_channel:config": "the chat widget's settings: colours, texts, availability",
+    "chat_channel:offline": "the widget's message form; opens a ticket for the sender only",
+    "chat_channel:demo": "the demo shop page that embeds the widget",
 }
 # For signed-in agents, touching no existing ticket, so ticket visibility does not apply;
 # test_private_urls_refuse_anonymous_and_customers still covers them.
@@ -378,7 +381,7 @@ def test_every_url_is_in_a_table():
 
 SAMPLE_ARGS = {"pk": "T", "number": "T", "ticket_id": "T", "customer_id": "C",
                "public_id": "reply file", "prop": "status", "token": "not-a-real-token",
-               "message_pk": "T inbound mail"}
+               "message_pk": "T inbound mail", "site_key": "chat site"}
 
 
 def _sample_url(url_name: str, world: World) -> str:
