@@ -204,6 +204,16 @@ class VisitorChatConsumer(AsyncWebsocketConsumer):
         )
         await self._send({"type": "rated", "score": frame.get("score")})
 
+    async def on_transcript(self, frame: dict[str, Any]) -> None:
+        conversation = self.conversation or await self._last_conversation()
+        if conversation is None:
+            await self._error("not_started", "There is no chat to send.")
+            return
+        await database_sync_to_async(services.request_transcript)(
+            conversation, email=frame.get("email")
+        )
+        await self._send({"type": "transcript", "sent": True})
+
     @database_sync_to_async
     def _last_conversation(self) -> ChatConversation | None:
         return ChatConversation.objects.filter(visitor=self.visitor).order_by("-started_at").first()

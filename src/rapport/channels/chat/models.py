@@ -46,6 +46,12 @@ class ChatSite(models.Model):
         _("pre-chat form"), default=dict, blank=True,
         help_text=_('Per field "required", "optional" or "hidden": name, email, question.'),
     )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    opening_hours = models.JSONField(
+        _("opening hours"), default=dict, blank=True,
+        help_text=_('Per weekday (mon…sun) a list of ["09:00", "18:00"] ranges; empty means '
+                    "always open."),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -55,6 +61,28 @@ class ChatSite(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ChatInvitation(models.Model):
+    """A proactive invitation the widget shows when a visit matches (at most one a visit)."""
+
+    site = models.ForeignKey(ChatSite, on_delete=models.CASCADE, related_name="invitations")
+    message = models.CharField(_("message"), max_length=200)
+    url_pattern = models.CharField(
+        _("page address pattern"), max_length=200, default="*",
+        help_text=_("A path with * wildcards, e.g. /pricing* ."),
+    )
+    seconds_on_page = models.PositiveIntegerField(_("seconds on the page"), default=30)
+    returning_only = models.BooleanField(_("returning visitors only"), default=False)
+    min_pages = models.PositiveSmallIntegerField(_("pages seen in this visit"), default=1)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("chat invitation")
+        verbose_name_plural = _("chat invitations")
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ChatVisitor(models.Model):
@@ -92,6 +120,7 @@ class ChatConversation(models.Model):
     agent_read_seq = models.PositiveIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
+    transcripts_sent = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["site", "-started_at"], name="chat_site_started_idx")]

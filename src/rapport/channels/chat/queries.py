@@ -46,3 +46,12 @@ def expected_wait_seconds(site: ChatSite, agents_online: int) -> int | None:
     median = statistics.median(samples)
     ahead = waiting_count(site) // max(agents_online, 1)
     return round(median * (1 + ahead))
+
+
+def invitations(site: ChatSite) -> list[dict[str, object]]:
+    return [
+        {"id": i.pk, "message": i.message, "url_pattern": i.url_pattern,
+         "seconds_on_page": i.seconds_on_page, "returning_only": i.returning_only,
+         "min_pages": i.min_pages}
+        for i in site.invitations.filter(active=True).order_by("pk")
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,8 @@ from rapport.channels.chat.models import (
 from rapport.channels.chat.realtime import conversation_group
 from rapport.contacts.models import Customer
 from rapport.contacts.services import create_customer, find_or_create_by_email
-from rapport.core.effects import publish_on_commit
+from rapport.core.effects import enqueue_on_commit, publish_on_commit
+from rapport.core.emailaddr import normalise_email
 from rapport.core.errors import InvalidInput
 from rapport.core.language import guess_language
 from rapport.reports.models import ReportingEventName as RE
@@ -184,3 +186,21 @@ def record_agent_reply(message: Message) -> ChatConversation | None:
 def _publish(conversation: ChatConversation, frame: dict[str, Any]) -> None:
     publish_on_commit([conversation_group(conversation.pk)], {"type": "chat.frame",
                                                                "frame": frame})
+
+
+MAX_TRANSCRIPTS = 3  # the address is the visitor's word: do not become a mail cannon
+
+
+@transaction.atomic
+def request_transcript(conversation: ChatConversation, *, email: Any) -> None:
+    from rapport.channels.chat.tasks import send_transcript
+
+    address = normalise_email(str(email or ""))
+    if "@" not in address or len(address) > 254:
+        raise InvalidInput(_("This is not an email address."), code="invalid_email")
+    updated = ChatConversation.objects.filter(
+        pk=conversation.pk, transcripts_sent__lt=MAX_TRANSCRIPTS
+    ).update(transcripts_sent=F("transcripts_sent") + 1)
+    if not updated:
+        raise InvalidInput(_("The transcript was already sent."), code="transcript_limit")
+    enqueue_on_commit(send_transcript, conversation.pk, address)

@@ -11,13 +11,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rapport.channels.chat.hours import is_open, next_opening
 from rapport.channels.chat.models import ChatSite
-from rapport.channels.chat.queries import agents_available, expected_wait_seconds
+from rapport.channels.chat.queries import agents_available, expected_wait_seconds, invitations
 from rapport.channels.chat.texts import wait_text, widget_texts
 from rapport.contacts.services import find_or_create_by_email
 from rapport.core.errors import DomainError
@@ -55,18 +56,21 @@ def _language(request: HttpRequest, site: ChatSite) -> str:
 def config(request: HttpRequest, site_key: str) -> HttpResponse:
     site = _site_or_404(site_key)
     language = _language(request, site)
-    online = agents_available(site)
+    now = timezone.now()
+    open_now = is_open(site, now)
+    online = agents_available(site) if open_now else []
     wait = expected_wait_seconds(site, len(online)) if online else None
+    next_open = None if open_now else next_opening(site, now)
     with translation.override(language):
         body: dict[str, Any] = {
             "site": site.key, "name": site.name, "color": site.color,
             "position": site.position, "greeting": site.greeting or _("Hi! How can we help?"),
             "language": language, "online": bool(online),
             "expected_wait_seconds": wait, "expected_wait_text": wait_text(wait),
-            "next_open_at": None,
+            "next_open_at": next_open.isoformat() if next_open else None,
             "prechat": {f: site.prechat.get(f, "optional") for f in ("name", "email", "question")},
             "texts": widget_texts(),
-            "invitations": [],
+            "invitations": invitations(site),
             "websocket": f"/ws/chat/{site.key}/",
         }
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -176,3 +176,19 @@ async def test_ending_and_rating_records_csat(site):
     await socket.send_json_to({"type": "rate", "score": 9})
     assert (await next_of(socket, "error"))["code"] == "invalid_rating"
     await socket.disconnect()
+
+
+async def test_transcript_goes_to_the_given_address_at_most_three_times(site, mailoutbox):
+    socket, _, _ = await _connected(site)
+    await hello(socket)
+    await socket.send_json_to({"type": "message", "client_id": "t", "text": "Где посылка?"})
+    await next_of(socket, "ack")
+    for _ in range(3):
+        await socket.send_json_to({"type": "transcript", "email": "me@example.test"})
+        assert (await next_of(socket, "transcript"))["sent"] is True
+    await socket.send_json_to({"type": "transcript", "email": "me@example.test"})
+    assert (await next_of(socket, "error"))["code"] == "transcript_limit"
+    assert len(mailoutbox) == 3
+    assert "Где посылка?" in mailoutbox[0].body
+    assert mailoutbox[0].to == ["me@example.test"]
+    await socket.disconnect()

@@ -103,3 +103,24 @@ def test_offline_message_without_an_address_is_refused(client, site):
     )
     assert response.status_code == 400
     assert Ticket.objects.count() == 0
+
+
+def test_closed_hours_mean_offline_with_the_next_opening(client, site, agent):
+    mark_available(agent.pk)
+    site.opening_hours = {day: [] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    site.opening_hours["mon"] = [["00:00", "00:01"]]
+    site.save()
+    body = _config(client, site).json()
+    assert body["online"] is False
+    assert body["next_open_at"] is not None
+
+
+def test_invitations_are_part_of_the_config(client, site):
+    from rapport.channels.chat.models import ChatInvitation
+
+    ChatInvitation.objects.create(site=site, message="Need help?", url_pattern="/pricing*",
+                                  seconds_on_page=20)
+    ChatInvitation.objects.create(site=site, message="Off", active=False)
+    invitations = _config(client, site).json()["invitations"]
+    assert [i["message"] for i in invitations] == ["Need help?"]
+    assert invitations[0]["seconds_on_page"] == 20
