@@ -24,6 +24,6 @@ class ChatSiteAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "—"
         return format_html(
-            '<code>&lt;script src="…/static/chat/widget.js" data-site="{}" async&gt;'
+            '<code>&lt;script src="…/chat/widget.js" data-site="{}" async&gt;'
             "&lt;/script&gt;</code>", obj.key,
         )

@@ -143,6 +143,11 @@ class VisitorChatConsumer(AsyncWebsocketConsumer):
         }
 
     async def on_start(self, frame: dict[str, Any]) -> None:
+        if self.conversation is not None and self.conversation.status == "ended":
+            await self.channel_layer.group_discard(
+                conversation_group(self.conversation.pk), self.channel_name
+            )
+            self.conversation = None  # a new chat on the same connection
         self.prechat = {k: str(frame.get(k) or "")[:200] for k in ("name", "email")}
         question = frame.get("question")
         if isinstance(question, str) and question.strip() and self.conversation is None:

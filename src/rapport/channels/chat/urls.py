@@ -8,4 +8,6 @@ urlpatterns = [
     path("sites/<str:site_key>/config", views.config, name="config"),
     path("sites/<str:site_key>/offline", views.offline, name="offline"),
     path("demo/", views.demo_shop, name="demo"),
+    # The address customers paste: the widget finds Rapport's base URL from it.
+    path("widget.js", views.widget_script, name="widget"),
 ]

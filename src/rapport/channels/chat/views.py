@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.utils import timezone, translation
@@ -91,7 +91,7 @@ def offline(request: HttpRequest, site_key: str) -> HttpResponse:
         response = JsonResponse({"code": exc.code, "message": str(exc.message)}, status=400)
         return _with_cors(request, site, response)
     with translation.override(_language(request, site)):
-        body = {"ticket": ticket.pk, "expected_reply": _("We will answer by email.")}
+        body = {"ticket": ticket.pk, "expected_reply": _("by email, as soon as we can")}
     return _with_cors(request, site, JsonResponse(body, json_dumps_params={"ensure_ascii": False}))
 
 
@@ -130,3 +130,8 @@ def demo_shop(request: HttpRequest) -> HttpResponse:
         "widget_url": request.build_absolute_uri(static("chat/widget.js")),
     }
     return render(request, "chat/demo_shop.html", context)
+
+
+@require_GET
+def widget_script(request: HttpRequest) -> HttpResponse:
+    return HttpResponseRedirect(static("chat/widget.js"))

@@ -327,6 +327,7 @@ PUBLIC = {
     "chat_channel:config": "the chat widget's settings: colours, texts, availability",
     "chat_channel:offline": "the widget's message form; opens a ticket for the sender only",
     "chat_channel:demo": "the demo shop page that embeds the widget",
+    "chat_channel:widget": "the widget script (a redirect to the static file)",
 }
 # For signed-in agents, touching no existing ticket, so ticket visibility does not apply;
 # test_private_urls_refuse_anonymous_and_customers still covers them.
