@@ -14,6 +14,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
+from rapport.core.realtime import relay_event
+
 logger = logging.getLogger(__name__)
 _suppressed: ContextVar[bool] = ContextVar("rapport_effects_suppressed", default=False)
 
@@ -56,7 +58,10 @@ def publish_on_commit(groups: list[str], event: dict[str, Any]) -> None:
                 logger.exception("realtime publish to %s failed", group)
 
     def send() -> None:
-        if _nobody_listens(get_channel_layer()):
+        layer = get_channel_layer()
+        if isinstance(layer, InMemoryChannelLayer):
+            relay_event(groups, event)  # for the web server when this is the worker
+        if _nobody_listens(layer):
             return
         # One event-loop hop for all groups: async_to_sync costs a thread switch per call.
         async_to_sync(send_all)()

@@ -1,17 +1,33 @@
 """The agent event stream delivers ticket changes only to those who may see the ticket."""
 
 import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
+from rapport.core import realtime
 from rapport.core.routing import websocket_urlpatterns
 from rapport.tickets import services
 from rapport.tickets.models import Priority
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """A layer per test, as a server process has one per event loop: channels-redis keeps
+    per-channel locks that a closed test loop could leave bound to itself."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 async def _connect(user):
@@ -60,3 +76,94 @@ async def test_rolled_back_change_sends_nothing(ticket, agent):
     assert await socket.receive_nothing(timeout=0.3)
     await socket.disconnect()
     await asyncio.sleep(0)
+
+
+# --- The embedded mode's relay: events of another process (rapport worker) -------------
+
+PUBLISHER = """
+import django
+django.setup()
+from django.db import transaction
+from rapport.core.effects import publish_on_commit
+with transaction.atomic():
+    publish_on_commit(["tickets.all"], {"type": "ticket.changed",
+                                        "ticket": {"id": 4242, "status": "new"}})
+"""
+
+
+@pytest.fixture
+def embedded(settings, tmp_path):
+    """The embedded mode: an in-memory layer, and a relay folder of this test's own."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.RAPPORT_REALTIME_DIR = str(tmp_path / "realtime")
+    return tmp_path
+
+
+def _run_publisher(data_dir) -> None:
+    root = Path(__file__).resolve().parents[4]
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("RAPPORT_DATABASE_URL", "RAPPORT_REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(RAPPORT_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="rapport.settings",
+               PYTHONPATH=str(root / "src"))
+    subprocess.run([sys.executable, "-c", PUBLISHER], env=env, check=True, timeout=60,
+                   cwd=data_dir)
+
+
+async def test_event_of_another_process_reaches_the_sockets_through_the_relay(
+    embedded, supervisor,
+):
+    socket, ok = await _connect(supervisor)
+    assert ok
+    await asyncio.to_thread(_run_publisher, embedded)  # a second, real process
+    event = await socket.receive_json_from(timeout=5)
+    assert event == {"type": "ticket.changed", "ticket": {"id": 4242, "status": "new"}}
+    assert await socket.receive_nothing(timeout=1.5)  # once
+    await socket.disconnect()
+
+
+async def test_own_events_are_sent_once_not_relayed_again(embedded, ticket, agent):
+    socket, ok = await _connect(agent)
+    assert ok
+    await sync_to_async(services.set_priority)(ticket, actor=agent, priority=Priority.HIGH)
+    assert (await socket.receive_json_from(timeout=5))["ticket"]["id"] == ticket.pk
+    assert list((embedded / "realtime").glob("*.json"))  # left for the other processes
+    assert await socket.receive_nothing(timeout=1.5)
+    await socket.disconnect()
+
+
+def test_rolled_back_change_leaves_nothing_for_other_processes(embedded, ticket, agent):
+    from django.db import transaction
+
+    before = set((embedded / "realtime").glob("*.json"))  # the ticket's creation is there
+    def change_then_fail():
+        with transaction.atomic():
+            services.set_priority(ticket, actor=agent, priority=Priority.LOW)
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+    assert set((embedded / "realtime").glob("*.json")) == before
+    services.set_priority(ticket, actor=agent, priority=Priority.LOW)
+    assert len(set((embedded / "realtime").glob("*.json")) - before) == 1
+
+
+def test_relay_folder_keeps_about_a_minute_and_readers_skip_history(embedded, monkeypatch):
+    folder = embedded / "realtime"
+    folder.mkdir()
+    old = time.time_ns() - realtime.KEEP_NS - 10**9
+    stale = folder / f"{old:020d}-abc-1x1.json"
+    stale.write_text('{"groups": ["tickets.all"], "event": {"type": "ticket.changed"}}')
+    history = folder / f"{time.time_ns():020d}-abd-1x1.json"
+    history.write_text('{"groups": ["tickets.all"], "event": {"type": "ticket.changed"}}')
+    reader = realtime.RelayReader(folder)  # a web server starting now
+    monkeypatch.setattr(realtime, "_last_prune_ns", 0)
+
+    realtime.relay_event(["team.1"], {"type": "ticket.changed", "ticket": {"id": 1}})
+
+    assert not stale.exists()
+    assert history.exists()
+    assert reader.poll() == []  # its own origin's file, and history from before it started
+    monkeypatch.setattr(realtime, "ORIGIN", "another")
+    realtime.relay_event(["team.2"], {"type": "ticket.changed", "ticket": {"id": 2}})
+    assert reader.poll() == [(["team.2"], {"type": "ticket.changed", "ticket": {"id": 2}})]
+    assert reader.poll() == []

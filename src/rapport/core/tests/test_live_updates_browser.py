@@ -1,0 +1,181 @@
+"""Live updates and collision detection in a real Chromium against a real ASGI server.
+
+pytest-django's live_server speaks WSGI only, so the project's ASGI application (HTTP and
+websockets) runs here under uvicorn, in a thread of the test process: it shares the test
+database (SQLite's in-memory one too) and, in the embedded mode, the in-memory layer.
+Changes are made through the service verbs inside the server's own event loop, as a
+request would: publishing after commit then reaches the sockets the way it does in
+production (Playwright's sync API forbids async_to_sync in the test's thread).
+"""
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
+
+from rapport.core.effects import effects_suppressed
+from rapport.tickets import services
+from rapport.tickets.models import Priority, Ticket
+from rapport.tickets.services import Body
+from rapport.tickets.tests.factories import make_ticket
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """A layer per test, as a server process has one per event loop: channels-redis keeps
+    per-channel locks that a closed test loop could leave bound to itself."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+CHROMIUM = Path("/usr/bin/chromium")
+TIMEOUT_MS = 10_000
+
+
+class AsgiServer:
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        from rapport.asgi import application
+
+        config = uvicorn.Config(application, host="127.0.0.1", port=self.port,
+                                lifespan="off", log_level="warning", ws="websockets-sansio")
+        self.server = uvicorn.Server(config)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self.server.serve())
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the ASGI server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        """Run fn as the server would run a view: in its sync thread, from its loop."""
+        future = asyncio.run_coroutine_threadsafe(database_sync_to_async(fn)(), self.loop)
+        return future.result(timeout=30)
+
+
+@pytest.fixture
+def server(transactional_db) -> Iterator[AsgiServer]:
+    running = AsgiServer()
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run scripts/ensure_chromium.sh (apt, no download)")
+    # As in test_browser.py: Playwright marks this thread's loop as running; the test's
+    # own ORM calls never overlap a browser call.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _signed_in(browser: Browser, server: AsgiServer, user) -> BrowserContext:
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": server.url,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    return context
+
+
+def test_new_ticket_appears_in_the_open_inbox_and_counts_follow(browser, server, agent, team,
+                                                                customer):
+    context = _signed_in(browser, server, agent)
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/tickets/?view=my_teams")
+        expect(page.locator("#inbox-list")).to_contain_text("No tickets here.")
+        count = page.locator("#sidebar .nav-link.is-current .count")
+        expect(count).to_have_text("0")
+        expect(page.locator("html")).to_have_attribute("data-live", "connected")
+        page.evaluate("() => { window.notReloaded = true; }")
+
+        def create() -> Ticket:
+            return services.create_ticket(
+                actor=customer, requester=customer, subject="Parcel 7731 is missing",
+                body=Body(text="Nothing arrived."), channel="email", team=team,
+            )
+
+        ticket = server.call(create)
+        expect(page.get_by_role("link", name="Parcel 7731 is missing")).to_be_visible()
+        expect(count).to_have_text("1")
+        assert page.evaluate("() => window.notReloaded === true")
+        assert page.url.endswith("/tickets/?view=my_teams")
+        assert ticket.pk
+    finally:
+        context.close()
+
+
+def test_two_agents_on_one_ticket_see_each_other_and_a_draft_survives_updates(
+    browser, server, agent, supervisor, team, customer,
+):
+    with effects_suppressed():
+        ticket = make_ticket(requester=customer, team=team, subject="Damaged lamp",
+                             text="The lamp arrived broken.")
+    anna_context = _signed_in(browser, server, agent)
+    sofia_context = _signed_in(browser, server, supervisor)
+    try:
+        anna = anna_context.new_page()
+        anna.goto(f"{server.url}/tickets/{ticket.pk}/")
+        sofia = sofia_context.new_page()
+        sofia.goto(f"{server.url}/tickets/{ticket.pk}/")
+
+        anna_presence = anna.locator("[data-presence]")
+        sofia_presence = sofia.locator("[data-presence]")
+        expect(anna_presence).to_have_text(f"Also viewing: {supervisor}")
+        expect(sofia_presence).to_have_text(f"Also viewing: {agent}")
+
+        # Anna writes a reply; Sofia sees her typing.
+        anna.locator("textarea[name=body]").fill("We will send a new lamp")
+        expect(sofia_presence).to_contain_text(f"{agent} is typing a reply")
+
+        # The ticket changes meanwhile: Anna's timeline follows, her draft stays.
+        server.call(lambda: services.set_priority(
+            Ticket.objects.get(pk=ticket.pk), actor=supervisor, priority=Priority.URGENT))
+        expect(anna.locator("#timeline")).to_contain_text(
+            "changed the priority from Normal to Urgent")
+        expect(anna.locator("textarea[name=body]")).to_have_value("We will send a new lamp")
+        expect(anna.locator("#prop-priority")).to_have_value(str(Priority.URGENT.value))
+
+        # Sofia leaves: Anna is alone again.
+        sofia.goto(f"{server.url}/tickets/")
+        expect(anna_presence).to_be_hidden()
+    finally:
+        anna_context.close()
+        sofia_context.close()
