@@ -56,8 +56,11 @@ def nodes(tmp_path):
     servers = [
         subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "rapport.asgi:application", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+             "--port", str(port), "--log-level", "warning",
+             # A loaded CI machine must not turn a slow pong into a dropped socket.
+             "--ws-ping-interval", "600", "--ws-ping-timeout", "600"],
+            env=env, cwd=ROOT, stdout=(tmp_path / f"node-{port}.log").open("wb"),
+            stderr=subprocess.STDOUT,
         )
         for port in ports
     ]
@@ -69,6 +72,8 @@ def nodes(tmp_path):
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
+        for log in sorted(tmp_path.glob("node-*.log")):  # shown by pytest on a failure
+            print(f"--- {log.name}\n{log.read_text(errors='replace')[-5000:]}")  # noqa: T201
 
 
 def _wait_ready(port: int) -> None:
@@ -90,7 +95,7 @@ def _session_cookie(user) -> str:
 
 async def _frame_of(ws, kind: str, author: str | None = None) -> dict:
     while True:
-        frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+        frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=30))
         if frame["type"] == kind and (author is None or frame.get("author") == author):
             return frame
 
@@ -117,14 +122,15 @@ async def test_visitor_on_one_node_and_agent_on_the_other(nodes, team, agent):
     agent_ws = await websockets.connect(
         f"ws://127.0.0.1:{node_b}/ws/agent/", origin=f"http://127.0.0.1:{node_b}",
         additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"},
+        ping_interval=None,
     )
     visitor = await websockets.connect(f"ws://127.0.0.1:{node_a}/ws/chat/{site.key}/",
-                                       origin=ORIGIN)
+                                       origin=ORIGIN, ping_interval=None)
     await visitor.send(json.dumps({"type": "hello", "token": None, "last_seq": 0}))
     await _frame_of(visitor, "welcome")
     await visitor.send(json.dumps({"type": "message", "client_id": "v1", "text": "Hello?"}))
     await _frame_of(visitor, "ack")
-    changed = json.loads(await asyncio.wait_for(agent_ws.recv(), timeout=10))
+    changed = json.loads(await asyncio.wait_for(agent_ws.recv(), timeout=30))
     assert changed["type"] == "ticket.changed"  # node A's event reached node B
     ticket_id = changed["ticket"]["id"]
     await asyncio.to_thread(_reply_over_http, node_b, cookie, ticket_id, "Hi from node B")
