@@ -26,3 +26,15 @@ _LAYER: dict = CHANNEL_LAYERS["default"]  # noqa: F405
 if "CONFIG" in _LAYER:
     _LAYER["CONFIG"] = {**_LAYER["CONFIG"], "prefix": f"rapport-test-{_WORKER}"}
 CACHES["default"]["KEY_PREFIX"] = f"rapport-test-{_WORKER}"  # noqa: F405
+
+# Tests clear the cache (rate limits, availability); on Redis that is FLUSHDB. Give each
+# worker's cache a database of its own, so a clear never wipes the channel layer's
+# queues or another worker's (or a test server's) state.
+if REDIS_URL:  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _index = int(_WORKER[2:]) if _WORKER.startswith("gw") and _WORKER[2:].isdigit() else 0
+    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    CACHES["default"]["LOCATION"] = urlunsplit(  # noqa: F405
+        _parts._replace(path=f"/{1 + _index % 14}")  # 15 is the two-node test's
+    )

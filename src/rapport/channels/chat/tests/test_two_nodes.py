@@ -47,9 +47,17 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _redis_url() -> str:
+    """A Redis database of the nodes' own: nothing the test workers do (they clear their
+    caches) can touch the queues the two nodes share."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(REDIS_URL)._replace(path="/15"))
+
+
 @pytest.fixture
 def nodes(tmp_path):
-    env = {**os.environ, "RAPPORT_DATABASE_URL": _database_url(), "RAPPORT_REDIS_URL": REDIS_URL,
+    env = {**os.environ, "RAPPORT_DATABASE_URL": _database_url(), "RAPPORT_REDIS_URL": _redis_url(),
            "RAPPORT_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "rapport.settings",
            "RAPPORT_ALLOWED_HOSTS": "127.0.0.1", "PYTHONPATH": str(ROOT / "src")}
     ports = [_free_port(), _free_port()]
