@@ -14,9 +14,10 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from rapport.core.effects import effects_suppressed
+from rapport.core.tests.browsing import launched_chromium
 from rapport.portal.forms import MIN_FILL_SECONDS
 from rapport.tickets import services
 from rapport.tickets.models import Message, Ticket
@@ -25,7 +26,6 @@ from rapport.tickets.tests.factories import make_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/rapport-shots")
 PASSWORD = "correct horse battery staple"  # UserFactory's
 RU_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po"
@@ -35,21 +35,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run scripts/ensure_chromium.sh (apt, no download)")
-    # Playwright's sync API keeps its event loop marked as running in this thread, and
-    # Django then refuses ORM calls here. The test's own ORM calls never overlap a
-    # browser call, and the live server answers from its own thread. For the same reason
-    # test data is made under effects_suppressed(): async_to_sync (realtime publishing)
-    # cannot run in this thread.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

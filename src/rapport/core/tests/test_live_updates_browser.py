@@ -13,7 +13,6 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,9 +21,10 @@ from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from rapport.core.effects import effects_suppressed
+from rapport.core.tests.browsing import launched_chromium
 from rapport.tickets import services
 from rapport.tickets.models import Priority, Ticket
 from rapport.tickets.services import Body
@@ -41,7 +41,6 @@ def _fresh_channel_layer():
     yield
     channel_layers.backends.clear()
 
-CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_MS = 10_000
 
 
@@ -90,18 +89,8 @@ def server(transactional_db) -> Iterator[AsgiServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run scripts/ensure_chromium.sh (apt, no download)")
-    # As in test_browser.py: Playwright marks this thread's loop as running; the test's
-    # own ORM calls never overlap a browser call.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _signed_in(browser: Browser, server: AsgiServer, user) -> BrowserContext:

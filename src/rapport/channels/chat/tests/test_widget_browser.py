@@ -36,18 +36,17 @@ from playwright.sync_api import (  # noqa: E402
     Locator,
     Page,
     expect,
-    sync_playwright,
 )
 
 from rapport.accounts.availability import mark_available  # noqa: E402
 from rapport.channels.chat.models import ChatConversation, ChatSite  # noqa: E402
 from rapport.core.effects import effects_suppressed  # noqa: E402
+from rapport.core.tests.browsing import launched_chromium  # noqa: E402
 from rapport.tickets import services  # noqa: E402
 from rapport.tickets.models import Message, Ticket  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/rapport-shots")
 STATIC = Path(__file__).resolve().parent.parent / "static" / "chat"
 PASSWORD = "correct horse battery staple"  # UserFactory's
@@ -65,18 +64,8 @@ class Shop:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run scripts/ensure_chromium.sh (apt, no download)")
-    # As in core/tests/test_browser.py: Playwright's sync API keeps an event loop marked
-    # as running in this thread, so Django would refuse the test's own ORM calls.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _context(browser: Browser) -> BrowserContext:
