@@ -164,6 +164,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # processing is still pending (or sending) in the database: queue it again.
     queue_leftover_mail()
     send_due_outbound.enqueue()
+    from rapport.core.schedule import start_clock_thread
+
+    start_clock_thread()  # periodic jobs (waiting-chat alerts, abandoned chats, …)
     return django_admin(["db_worker", "--queue-name", "*", "--no-reload"])
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("portal/", include("rapport.portal.urls")),
     path("email/", include("rapport.channels.email.urls")),
     path("chat/", include("rapport.channels.chat.urls")),
+    path("chats/", include("rapport.channels.chat.agent_urls")),
     path("email/outbound/", include("rapport.channels.email.outbound.urls")),
     path("api/", api.urls),
     path("webhooks/email/", include("rapport.channels.email.webhook_urls")),

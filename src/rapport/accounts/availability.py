@@ -1,10 +1,14 @@
 """Which agents are at their desk: a heartbeat in the cache, refreshed by the agent's
 open event stream, expiring on its own. The cache is shared by every server process
-(Redis in the scale-out mode), so any process can tell whether someone is available."""
+(Redis in the scale-out mode), so any process can tell whether someone is available.
+
+An agent's status is "offline" without a heartbeat, else what they chose: "online" or
+"away" (User.presence)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.cache import cache
 
@@ -27,3 +31,13 @@ def available(user_ids: Iterable[int]) -> list[int]:
     ids = list(user_ids)
     found = cache.get_many([_key(i) for i in ids])
     return [i for i in ids if _key(i) in found]
+
+
+OFFLINE = "offline"
+
+
+def statuses(agents: Iterable[Any]) -> dict[int, str]:
+    """{agent id: "online" / "away" / "offline"} for these users."""
+    agents = list(agents)
+    connected = set(available(a.pk for a in agents))
+    return {a.pk: a.presence if a.pk in connected else OFFLINE for a in agents}

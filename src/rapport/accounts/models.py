@@ -13,6 +13,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class Presence(models.TextChoices):
+    """What the agent says about themselves; "offline" is also what no heartbeat means."""
+
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+
+
 class Skill(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
 
@@ -37,6 +44,14 @@ class User(AbstractUser):
     )
     email_signature = models.TextField(
         _("email signature"), blank=True, help_text=_("Added below your replies sent by email.")
+    )
+    presence = models.CharField(
+        _("status"), max_length=8, choices=Presence.choices, default=Presence.ONLINE,
+        help_text=_("Away: no new chats are offered, the open ones stay."),
+    )
+    max_chats = models.PositiveSmallIntegerField(
+        _("concurrent chats"), default=3,
+        help_text=_("How many chats this agent handles at once."),
     )
     is_demo = models.BooleanField(
         default=False, editable=False,

@@ -10,4 +10,5 @@ urlpatterns = [
     path("preferences/tokens/", views.create_token, name="token_create"),
     path("preferences/tokens/<int:pk>/revoke/", views.revoke_token, name="token_revoke"),
     path("language/", views.switch_language, name="language"),
+    path("presence/", views.switch_presence, name="presence"),
 ]

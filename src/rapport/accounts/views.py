@@ -1,4 +1,5 @@
-"""Sign-in, sign-out, the agent's preferences (language, API tokens), the language switch."""
+"""Sign-in, sign-out, the agent's preferences (language, API tokens), the language and
+online/away switches."""
 
 from typing import Any
 
@@ -7,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -121,3 +124,22 @@ def switch_language(request: AgentRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
     return response
+
+
+@require_POST
+@agent_required
+def switch_presence(request: AgentRequest) -> HttpResponse:
+    """The top bar's online/away switch."""
+    try:
+        services.set_presence(request.user, request.POST.get("presence", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_safe_next(request))
+
+
+def _safe_next(request: AgentRequest) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return reverse("tickets:inbox")

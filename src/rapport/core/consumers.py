@@ -29,6 +29,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import InMemoryChannelLayer
 
 from rapport.accounts.availability import mark_available
+from rapport.channels.chat.realtime import conversation_group as chat_group
 from rapport.core.realtime import (
     ALL_TICKETS_GROUP,
     agent_group,
@@ -52,6 +53,7 @@ class AgentEventsConsumer(AsyncJsonWebsocketConsumer):
     groups_joined: list[str]
     relaying = False
     presence_ticket: int | None = None
+    chat_conversation: int | None = None  # the chat of the ticket being viewed, if any
     typing = False
 
     async def connect(self) -> None:
@@ -95,6 +97,7 @@ class AgentEventsConsumer(AsyncJsonWebsocketConsumer):
             if typing != self.typing:
                 self.typing = typing
                 await self._announce("presence.state")
+                await self._tell_visitor_typing()
         elif kind == "leave" and ticket == self.presence_ticket:
             await self._leave()
 
@@ -102,17 +105,53 @@ class AgentEventsConsumer(AsyncJsonWebsocketConsumer):
     async def ticket_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "ticket.changed", "ticket": event["ticket"]})
 
+    async def chat_waiting(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "chat.waiting", "ticket": event["ticket"],
+                              "waited_seconds": event.get("waited_seconds")})
+
+    async def chat_transferred(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "chat.transferred", "ticket": event["ticket"],
+                              "by": event.get("by"), "note": event.get("note")})
+
+    # --- the visitor of the chat ticket being viewed -------------------------------------
+    async def chat_frame(self, event: dict[str, Any]) -> None:
+        """Frames of the viewed chat: the visitor typing, reading, writing."""
+        frame, ticket = event.get("frame") or {}, self.presence_ticket
+        if event.get("sender") == self.channel_name or frame.get("author") != "visitor":
+            return
+        if frame.get("type") == "typing":
+            await self.send_json({"type": "chat.typing", "ticket": ticket,
+                                  "typing": bool(frame.get("typing"))})
+        elif frame.get("type") == "read":
+            await self.send_json({"type": "chat.read", "ticket": ticket, "seq": frame.get("seq")})
+        elif frame.get("type") == "message" and isinstance(frame.get("seq"), int):
+            await self._mark_chat_read(frame["seq"])  # the agent has the chat in front of them
+
+    async def _tell_visitor_typing(self) -> None:
+        if self.chat_conversation is None:
+            return
+        await self.channel_layer.group_send(chat_group(self.chat_conversation), {
+            "type": "chat.frame", "sender": self.channel_name,
+            "frame": {"type": "typing", "author": "agent", "typing": self.typing,
+                      "name": self.user.first_name or self.user.get_username()},
+        })
+
     # --- presence: messages from the browser -------------------------------------------
     async def _viewing(self, ticket: int) -> None:
         if ticket != self.presence_ticket:
             await self._leave()
-        if not await self._may_see(ticket):
+        visible, conversation = await self._may_see(ticket)
+        if not visible:
             await self._leave()  # e.g. moved to another team since the page was opened
             return
         if ticket != self.presence_ticket:
             self.presence_ticket, self.typing = ticket, False
             await self.channel_layer.group_add(presence_group(ticket), self.channel_name)
             await self._announce("presence.hello")
+            if conversation is not None:
+                self.chat_conversation = conversation
+                await self.channel_layer.group_add(chat_group(conversation), self.channel_name)
+                await self._mark_chat_read(None)
         else:
             await self._announce("presence.state")  # the heartbeat
         await self._show()
@@ -121,8 +160,15 @@ class AgentEventsConsumer(AsyncJsonWebsocketConsumer):
         ticket = self.presence_ticket
         if ticket is None:
             return
+        was_typing = self.typing
         self.presence_ticket, self.typing = None, False
         await self.channel_layer.group_discard(presence_group(ticket), self.channel_name)
+        if self.chat_conversation is not None:
+            if was_typing:
+                await self._tell_visitor_typing()
+            await self.channel_layer.group_discard(chat_group(self.chat_conversation),
+                                                   self.channel_name)
+            self.chat_conversation = None
         await self.channel_layer.group_send(
             presence_group(ticket),
             {"type": "presence.left", "ticket": ticket, "channel": self.channel_name},
@@ -197,8 +243,18 @@ class AgentEventsConsumer(AsyncJsonWebsocketConsumer):
         return [agent_group(user.id), *(team_group(t) for t in teams)]
 
     @database_sync_to_async
-    def _may_see(self, ticket: int) -> bool:
-        return visible_tickets(self.user).filter(pk=ticket).exists()
+    def _may_see(self, ticket: int) -> tuple[bool, int | None]:
+        """(may this agent see the ticket, the id of its chat conversation if any)."""
+        found = visible_tickets(self.user).filter(pk=ticket).values_list("chat", flat=True)
+        rows = list(found[:1])
+        return (bool(rows), rows[0] if rows else None)
+
+    @database_sync_to_async
+    def _mark_chat_read(self, seq: int | None) -> None:
+        from rapport.channels.chat.services import mark_agent_read
+
+        if self.chat_conversation is not None:
+            mark_agent_read(self.chat_conversation, seq)
 
 
 _mark_available = sync_to_async(mark_available, thread_sensitive=False)

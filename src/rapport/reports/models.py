@@ -15,6 +15,9 @@ class ReportingEventName(models.TextChoices):
     MERGED = "merged"
     CSAT_ANSWERED = "csat_answered"
     CHAT_FIRST_REPLY = "chat_first_reply"
+    CHAT_WAIT_ALERT = "chat_wait_alert"
+    CHAT_ABANDONED = "chat_abandoned"
+    CHAT_TRANSFERRED = "chat_transferred"
 
 
 class ReportingEvent(models.Model):

@@ -107,6 +107,12 @@ def _requester(d: dict[str, Any], labels: dict[str, str]) -> str:
     return _("changed the requester")
 
 
+def _transferred(d: dict[str, Any], labels: dict[str, str]) -> str:
+    target = d.get("to_agent_name") or d.get("to_team_name") or ""
+    return _("transferred the ticket to %(target)s: “%(note)s”") % {
+        "target": target, "note": d.get("note", "")}
+
+
 _DESCRIBERS: dict[str, Callable[[dict[str, Any], dict[str, str]], str]] = {
     EventKind.CREATED: _created,
     EventKind.STATUS: _status,
@@ -119,6 +125,7 @@ _DESCRIBERS: dict[str, Callable[[dict[str, Any], dict[str, str]], str]] = {
     EventKind.MERGED_INTO: _merged_into,
     EventKind.MERGED_FROM: _merged_from,
     EventKind.REQUESTER: _requester,
+    EventKind.TRANSFERRED: _transferred,
 }
 
 

@@ -260,6 +260,7 @@ class EventKind(models.TextChoices):
     MERGED_INTO = "merged_into", _("Merged into another ticket")
     MERGED_FROM = "merged_from", _("Another ticket merged in")
     REQUESTER = "requester", _("Requester changed")
+    TRANSFERRED = "transferred", _("Transferred")
 
 
 class TicketEvent(models.Model):

@@ -310,6 +310,61 @@ def set_team(ticket: Ticket, *, actor: Actor, team: Team | None) -> Ticket:
     return assign(ticket, actor=actor, assignee=ticket.assignee, team=team, change_team=True)
 
 
+TRANSFER_NOTE_CHARS = 1_000
+
+
+@transaction.atomic
+def transfer(
+    ticket: Ticket, *, actor: Actor, note: str, assignee: User | None = None,
+    team: Team | None = None,
+) -> Ticket:
+    """Hand the ticket to another agent or team with a note the receiver reads first.
+
+    To a team alone the ticket leaves its agent and waits in that team's queue; to an
+    agent it keeps its team unless another one is given. The note is an event of the
+    timeline (kept with the history) and the latest one heads the ticket page.
+    """
+    agent = _require_agent(actor)
+    note = note.strip()
+    if not note:
+        raise InvalidInput(_("Say in a note what the next agent should know."),
+                           code="note_required")
+    if len(note) > TRANSFER_NOTE_CHARS:
+        raise InvalidInput(_("The note is too long."), code="too_long")
+    if assignee is None and team is None:
+        raise InvalidInput(_("Choose an agent or a team."), code="no_target")
+    ticket = _lock(ticket)
+    if assignee is not None and assignee.pk == ticket.assignee_id and team is None:
+        raise InvalidInput(_("This agent already has the ticket."), code="same_agent")
+    now = timezone.now()
+    if team is not None and team.pk != ticket.team_id:
+        old = ticket.team
+        ticket.team = team
+        _event(ticket, EventKind.TEAM, agent, now, old=old.pk if old else None,
+               old_name=str(old or ""), new=team.pk, new_name=str(team))
+    if ticket.assignee_id != (assignee.pk if assignee else None):
+        _change_assignee(ticket, assignee, agent, now)
+    _event(ticket, EventKind.TRANSFERRED, agent, now, note=note,
+           to_agent=assignee.pk if assignee else None, to_agent_name=str(assignee or ""),
+           to_team=team.pk if team else None, to_team_name=str(team or ""))
+    _save(ticket, now, "assignee", "team")
+    return ticket
+
+
+def latest_transfer(ticket: Ticket) -> TicketEvent | None:
+    """The transfer whose note heads the ticket page while its receiver still holds it."""
+    event = (
+        ticket.events.filter(kind=EventKind.TRANSFERRED).select_related("actor_user")
+        .order_by("-seq").first()
+    )
+    if event is None:
+        return None
+    to_agent, to_team = event.data.get("to_agent"), event.data.get("to_team")
+    if to_agent is not None:
+        return event if ticket.assignee_id == to_agent else None
+    return event if ticket.assignee_id is None and ticket.team_id == to_team else None
+
+
 def _tags_named(names: list[str]) -> list[Tag]:
     cleaned = sorted({n.strip().lower()[:64] for n in names if n and n.strip()})
     existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
@@ -324,7 +379,9 @@ def _tags_named(names: list[str]) -> list[Tag]:
 def change_tags(
     ticket: Ticket, *, actor: Actor, add: list[str] = (), remove: list[str] = ()  # type: ignore[assignment]
 ) -> Ticket:
-    _require_agent(actor)
+    """Add and remove tags; actor None is the system (a periodic job), never a customer."""
+    if actor is not None:
+        _require_agent(actor)
     ticket = _lock(ticket)
     now = timezone.now()
     before = set(ticket.tags.values_list("name", flat=True))

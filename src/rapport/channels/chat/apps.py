@@ -13,3 +13,15 @@ class ChatChannelConfig(AppConfig):
         from rapport.tickets.models import Channel
 
         register_deliverer(Channel.CHAT, deliver)
+
+        from datetime import timedelta
+
+        from rapport.channels.chat.tasks import watch_chats
+        from rapport.core.schedule import register_periodic
+
+        register_periodic(watch_chats, every=timedelta(seconds=15))
+
+        from rapport.channels.chat.agent_views import ticket_panel
+        from rapport.tickets.panels import register_panel
+
+        register_panel(ticket_panel)

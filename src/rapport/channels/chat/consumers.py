@@ -32,6 +32,7 @@ from rapport.core.errors import DomainError
 MAX_FRAME_BYTES = 8 * 1024
 RATE_FRAMES, RATE_SECONDS = 20, 10.0
 IDLE_SECONDS = 600.0
+SEEN_SECONDS = 60.0  # how often an open socket says the visitor is still there
 CLOSE_FORBIDDEN, CLOSE_IDLE = 4403, 4408
 
 
@@ -68,6 +69,8 @@ class VisitorChatConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "idle_task"):
             self.idle_task.cancel()
+        if self.visitor is not None:
+            await _seen(self.visitor.pk)  # the moment the visitor left
         if self.conversation is not None:
             await self.channel_layer.group_discard(
                 conversation_group(self.conversation.pk), self.channel_name
@@ -108,11 +111,16 @@ class VisitorChatConsumer(AsyncWebsocketConsumer):
         return False
 
     async def _close_when_idle(self) -> None:
+        seen_at = time.monotonic()
         while True:
-            await asyncio.sleep(max(0.05, self.idle_seconds / 10))
-            if time.monotonic() - self.last_frame_at > self.idle_seconds:
+            await asyncio.sleep(max(0.05, min(self.idle_seconds / 10, SEEN_SECONDS)))
+            now = time.monotonic()
+            if now - self.last_frame_at > self.idle_seconds:
                 await self.close(code=CLOSE_IDLE)
                 return
+            if self.visitor is not None and now - seen_at >= SEEN_SECONDS:
+                seen_at = now
+                await _seen(self.visitor.pk)
 
     # --- frames from the widget ----------------------------------------------------
     async def on_hello(self, frame: dict[str, Any]) -> None:
@@ -237,6 +245,9 @@ class VisitorChatConsumer(AsyncWebsocketConsumer):
 
     async def _error(self, code: str, message: str) -> None:
         await self._send({"type": "error", "code": code, "message": message})
+
+
+_seen = database_sync_to_async(services.visitor_seen)
 
 
 def _int(value: Any) -> int:

@@ -52,6 +52,15 @@ class ChatSite(models.Model):
         help_text=_('Per weekday (mon…sun) a list of ["09:00", "18:00"] ranges; empty means '
                     "always open."),
     )
+    alert_after_seconds = models.PositiveIntegerField(
+        _("alert after (seconds)"), default=120,
+        help_text=_("A chat waiting this long for an agent alerts the team."),
+    )
+    abandon_after_seconds = models.PositiveIntegerField(
+        _("abandoned after (seconds)"), default=300,
+        help_text=_("A waiting chat whose visitor has been gone this long becomes a ticket "
+                    "to follow up."),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -102,6 +111,12 @@ class ConversationStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+class EndReason(models.TextChoices):
+    VISITOR = "visitor", _("Ended by the visitor")
+    AGENT = "agent", _("Ended by the agent")
+    ABANDONED = "abandoned", _("Visitor left before an answer")
+
+
 class ChatConversation(models.Model):
     site = models.ForeignKey(ChatSite, on_delete=models.CASCADE, related_name="conversations")
     visitor = models.ForeignKey(
@@ -116,6 +131,8 @@ class ChatConversation(models.Model):
     started_at = models.DateTimeField()
     first_agent_reply_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=10, choices=EndReason.choices, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
     visitor_read_seq = models.PositiveIntegerField(default=0)
     agent_read_seq = models.PositiveIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -123,7 +140,10 @@ class ChatConversation(models.Model):
     transcripts_sent = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["site", "-started_at"], name="chat_site_started_idx")]
+        indexes = [
+            models.Index(fields=["site", "-started_at"], name="chat_site_started_idx"),
+            models.Index(fields=["status", "started_at"], name="chat_status_started_idx"),
+        ]
 
 
 class ChatClientMessage(models.Model):

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from rapport.accounts.availability import available
-from rapport.accounts.models import User
+from rapport.accounts.models import Presence, User
 from rapport.channels.chat.models import ChatConversation, ChatSite, ConversationStatus
 from rapport.reports.models import ReportingEvent
 from rapport.reports.models import ReportingEventName as RE
@@ -19,7 +19,7 @@ MIN_SAMPLES = 3
 
 
 def agents_available(site: ChatSite) -> list[int]:
-    agents = User.objects.filter(is_active=True)
+    agents = User.objects.filter(is_active=True, presence=Presence.ONLINE)
     if site.team_id:
         agents = agents.filter(teams=site.team_id)
     return available(agents.values_list("pk", flat=True))

@@ -17,6 +17,7 @@ from rapport.channels.chat.models import (
     ChatSite,
     ChatVisitor,
     ConversationStatus,
+    EndReason,
 )
 from rapport.channels.chat.realtime import conversation_group
 from rapport.contacts.models import Customer
@@ -28,7 +29,7 @@ from rapport.core.language import guess_language
 from rapport.reports.models import ReportingEventName as RE
 from rapport.reports.services import record_event
 from rapport.tickets import services as tickets
-from rapport.tickets.models import Channel, Message, Status, Ticket
+from rapport.tickets.models import Channel, Direction, Message, Status, Ticket
 
 MAX_TEXT_CHARS = 4_000
 SUBJECT_CHARS = 80
@@ -46,6 +47,11 @@ def customer_for(visitor: ChatVisitor, *, name: str = "", email: str = "") -> Cu
         visitor.customer = customer
         visitor.save(update_fields=["customer"])
     return customer
+
+
+def visitor_seen(visitor_id: int) -> None:
+    """The visitor's socket is (or was, just now) open: see watch.close_abandoned_chats."""
+    ChatVisitor.objects.filter(pk=visitor_id).update(last_seen_at=timezone.now())
 
 
 def current_conversation(visitor: ChatVisitor) -> ChatConversation | None:
@@ -86,7 +92,7 @@ def open_conversation(
     assert message is not None
     ChatClientMessage.objects.create(conversation=conversation, client_id=client_id,
                                      message=message)
-    _publish(conversation, message_frame(message, client_id))
+    publish(conversation, message_frame(message, client_id))
     return conversation, message
 
 
@@ -113,7 +119,7 @@ def post_visitor_message(
     )
     ChatClientMessage.objects.create(conversation=conversation, client_id=client_id,
                                      message=message)
-    _publish(conversation, message_frame(message, client_id))
+    publish(conversation, message_frame(message, client_id))
     return message, True
 
 
@@ -134,18 +140,43 @@ def messages_after(conversation: ChatConversation, seq: int) -> list[dict[str, A
 def mark_read(conversation: ChatConversation, *, seq: int, by_agent: bool) -> None:
     field = "agent_read_seq" if by_agent else "visitor_read_seq"
     ChatConversation.objects.filter(pk=conversation.pk).update(**{field: max(0, int(seq))})
-    _publish(conversation, {"type": "read", "author": "agent" if by_agent else "visitor",
+    publish(conversation, {"type": "read", "author": "agent" if by_agent else "visitor",
                             "seq": int(seq)})
 
 
 @transaction.atomic
-def end_conversation(conversation: ChatConversation) -> None:
+def mark_agent_read(conversation_id: int, seq: int | None = None) -> bool:
+    """An agent has the chat in front of them: the visitor's messages up to `seq` (all of
+    them when None) are read, and the visitor is told once per step forward."""
+    if seq is None:
+        seq = (
+            Message.objects.filter(ticket__chat=conversation_id, is_public=True,
+                                   direction=Direction.INBOUND)
+            .order_by("-seq").values_list("seq", flat=True).first()
+        ) or 0
+    moved = ChatConversation.objects.filter(
+        pk=conversation_id, agent_read_seq__lt=seq
+    ).update(agent_read_seq=seq)
+    if moved:
+        publish_on_commit([conversation_group(conversation_id)], {
+            "type": "chat.frame", "frame": {"type": "read", "author": "agent", "seq": seq},
+        })
+    return bool(moved)
+
+
+@transaction.atomic
+def end_conversation(
+    conversation: ChatConversation, *, reason: str = EndReason.VISITOR
+) -> bool:
+    """End the chat (once); the ticket stays open for whatever follow-up it needs."""
     updated = ChatConversation.objects.filter(pk=conversation.pk).exclude(
         status=ConversationStatus.ENDED
-    ).update(status=ConversationStatus.ENDED, ended_at=timezone.now())
+    ).update(status=ConversationStatus.ENDED, ended_at=timezone.now(), end_reason=reason)
     if updated:
         conversation.status = ConversationStatus.ENDED
-        _publish(conversation, status_frame(conversation))
+        conversation.end_reason = reason
+        publish(conversation, status_frame(conversation))
+    return bool(updated)
 
 
 @transaction.atomic
@@ -159,11 +190,8 @@ def rate_conversation(conversation: ChatConversation, *, score: Any, comment: An
                  data={"score": score, "source": "chat"})
 
 
-def record_agent_reply(message: Message) -> ChatConversation | None:
+def record_agent_reply(message: Message, conversation: ChatConversation) -> None:
     """An agent answered on the chat ticket: the conversation is active, the visitor told."""
-    conversation = ChatConversation.objects.filter(ticket_id=message.ticket_id).first()
-    if conversation is None:
-        return None
     changes: dict[str, Any] = {}
     if conversation.first_agent_reply_at is None:
         changes["first_agent_reply_at"] = message.created_at
@@ -178,12 +206,11 @@ def record_agent_reply(message: Message) -> ChatConversation | None:
             setattr(conversation, key, value)
         if "status" in changes:
             name = message.author_user.first_name if message.author_user else None
-            _publish(conversation, status_frame(conversation, name))
-    _publish(conversation, message_frame(message))
-    return conversation
+            publish(conversation, status_frame(conversation, name))
+    publish(conversation, message_frame(message))
 
 
-def _publish(conversation: ChatConversation, frame: dict[str, Any]) -> None:
+def publish(conversation: ChatConversation, frame: dict[str, Any]) -> None:
     publish_on_commit([conversation_group(conversation.pk)], {"type": "chat.frame",
                                                                "frame": frame})
 

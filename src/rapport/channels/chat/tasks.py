@@ -31,3 +31,11 @@ def send_transcript(conversation_id: int, address: str) -> None:
         subject=subject, body="\n\n".join(lines) + "\n", to=[address],
         headers={"Auto-Submitted": "auto-generated"},
     ).send()
+
+
+@task()
+def watch_chats() -> dict[str, list[int]]:
+    """The periodic watch (rapport.core.schedule): waiting alerts, abandoned chats."""
+    from rapport.channels.chat.watch import alert_waiting_chats, close_abandoned_chats
+
+    return {"alerted": alert_waiting_chats(), "abandoned": close_abandoned_chats()}

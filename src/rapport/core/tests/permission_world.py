@@ -19,7 +19,7 @@ from rapport.accounts.models import Role, User
 from rapport.accounts.tests.factories import TeamFactory, UserFactory
 from rapport.api.models import ApiToken, Scope
 from rapport.api.services import create_token
-from rapport.channels.chat.models import ChatSite
+from rapport.channels.chat.models import ChatConversation, ChatSite, ChatVisitor
 from rapport.channels.email.models import InboundEmail, OutboundEmail
 from rapport.contacts.models import Customer
 from rapport.contacts.tests.factories import CustomerFactory
@@ -109,6 +109,13 @@ def _received_by_email(ticket: Ticket) -> None:
     first.save(update_fields=["channel_metadata"])
 
 
+def _chatted(ticket: Ticket) -> None:
+    """T also has a live chat conversation, so the chat console's pages have a subject."""
+    site = ChatSite.objects.get_or_create(name="Shop")[0]
+    ChatConversation.objects.create(site=site, visitor=ChatVisitor.objects.create(site=site),
+                                    ticket=ticket, started_at=ticket.created_at)
+
+
 def build_world(
     *, billing: Any, technical: Any, billing_agent: User, tech_agent: User, engineer: User,
     supervisor: User, admin: User, customer_c: Customer,
@@ -127,6 +134,7 @@ def build_world(
         text=T_NOTE, files=[IncomingFile("risk-4471.txt", NOTE_FILE, "text/plain")]))
     u = make_ticket(requester=customer_d, team=technical, subject=U_SUBJECT, text=U_TEXT)
     _received_by_email(t)
+    _chatted(t)
     OutboundEmail.objects.filter(ticket=t).update(status="failed", last_error="probe")
     t.refresh_from_db()
     return World(

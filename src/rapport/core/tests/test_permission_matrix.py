@@ -108,6 +108,10 @@ READS = [
     Read("contacts:list", AGENTS_ONLY),
     Read("contacts:detail", LISTS_T, {"pk": "C"}),
     Read("accounts:preferences", AGENTS_ONLY),
+    # The chat console: T is a live chat of T's assignee (nobody else's "my chats").
+    Read("chat_console:console", "L  L  L  O  O  O  S  O  O"),
+    Read("chat_console:lists", "L  L  L  O  O  O  S  O  O"),
+    Read("chat_console:panel", "L  L  L  O  H  H  O  O  O", {"ticket_id": "T"}),
     # The customer portal: agents are nobody there, whatever their role.
     Read("portal:tickets", "L  S  O  L  L  L  L  L  L"),
     Read("portal:ticket", "L  S  H  L  L  L  L  L  L", {"number": "T"}),
@@ -218,6 +222,12 @@ def customer_state(w: World) -> list[tuple[Any, ...]]:
     return list(Customer.objects.order_by("pk").values_list("pk", "merged_into_id"))
 
 
+def chat_state(w: World) -> list[tuple[Any, ...]]:
+    from rapport.channels.chat.models import ChatConversation
+
+    return list(ChatConversation.objects.order_by("pk").values_list("pk", "status"))
+
+
 def revoked_tokens(w: World) -> list[int]:
     return list(ApiToken.objects.filter(revoked_at__isnull=False).values_list("pk", flat=True))
 
@@ -283,6 +293,13 @@ WRITES = [
           lambda w: {"target_id": w.u.pk}),
     Write("API: merge U into T", "api:merge", "L  L  L  H  H  H  H  D  D", {"ticket_id": "U"},
           lambda w: {"target_id": w.t.pk}),
+    # T already has its agent: taking it is refused (back to the page), never hidden-leaky.
+    Write("take chat T", "chat_console:take", "L  L  L  R  H  H  R  R  R", {"ticket_id": "T"},
+          lambda w: {}),
+    Write("transfer chat T", "chat_console:transfer", CHANGES_T, {"ticket_id": "T"},
+          lambda w: {"target": f"team:{w.u.team_id}", "note": "Probe transfer"}),
+    Write("end chat T", "chat_console:end", CHANGES_T, {"ticket_id": "T"}, lambda w: {},
+          state=chat_state),
     Write("portal: reply to T", "portal:ticket", "L  D  H  L  L  L  L  L  L", {"number": "T"},
           lambda w: {"message": "Probe reply"}),
 ]
@@ -337,6 +354,7 @@ PUBLIC = {
 NOT_TICKET_SCOPED = {
     "accounts:token_create": "a token for the signed-in agent only",
     "accounts:language": "the signed-in agent's own interface language",
+    "accounts:presence": "the signed-in agent's own online/away status",
     "api:create_ticket": "a new ticket; nothing existing is read",
     "api:create_tag": "tags are shared by every agent",
     "api:create_customer": "customers are shared by every agent",

@@ -8,6 +8,9 @@
  *   tickets ticked for a bulk action) waits until it is free.
  * - On a ticket page the socket says "viewing" (again every HEARTBEAT_MS) and "typing";
  *   the server answers with who else is here, shown above the timeline.
+ * - Chat: on a chat ticket the visitor's typing and read receipts are shown in the chat
+ *   panel; a chat waiting too long, or transferred to this agent, raises an alert with a
+ *   link (an aria-live region), and lists marked data-live-list refresh like the inbox.
  * Loaded as a file (CSP: script-src 'self'); no third-party code besides HTMX. */
 (function () {
   "use strict";
@@ -54,13 +57,15 @@
     if (!window.htmx) return;
     var done = true;
     if (stale.lists) {
-      var listDone = refresh(document.getElementById("inbox-list"));
-      var navDone = refresh(document.getElementById("sidebar"));
-      stale.lists = !(listDone && navDone);
+      var lists = [document.getElementById("inbox-list"), document.getElementById("sidebar")]
+        .concat(Array.prototype.slice.call(document.querySelectorAll("[data-live-list]")));
+      stale.lists = !lists.map(refresh).every(Boolean);
       done = !stale.lists;
     }
     if (stale.ticket) {
-      stale.ticket = !refresh(document.getElementById("timeline"));
+      var parts = [document.getElementById("timeline")]
+        .concat(Array.prototype.slice.call(document.querySelectorAll("[data-live-ticket-part]")));
+      stale.ticket = !parts.map(refresh).every(Boolean);
       done = done && !stale.ticket;
     }
     if (!done) schedule(BUSY_RETRY_MS);
@@ -135,12 +140,67 @@
     if (event.target.matches && event.target.matches("[data-composer]")) setTyping(false);
   });
 
+  /* --- Chat: the visitor on the chat ticket being viewed, and alerts ------------------- */
+  function chatPanel(ticket) {
+    return ticket === ticketId() ? document.querySelector("[data-chat-panel]") : null;
+  }
+
+  function showVisitorTyping(message) {
+    var panel = chatPanel(message.ticket);
+    var line = panel && panel.querySelector("[data-chat-typing]");
+    if (line) line.hidden = !message.typing;
+  }
+
+  function showVisitorRead(message) {
+    var panel = chatPanel(message.ticket);
+    var line = panel && panel.querySelector("[data-chat-read]");
+    var latest = panel ? parseInt(panel.getAttribute("data-last-agent-seq"), 10) : 0;
+    if (line && latest && message.seq >= latest) line.textContent = line.getAttribute("data-label-seen");
+  }
+
+  function alertAgent(text, ticket) {
+    var region = document.getElementById("live-alerts");
+    if (!region) return;
+    var item = document.createElement("div");
+    item.className = "live-alert";
+    var link = document.createElement("a");
+    link.href = "/tickets/" + ticket.id + "/";
+    link.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "link-button";
+    close.textContent = region.getAttribute("data-label-dismiss");
+    close.addEventListener("click", function () { item.remove(); });
+    item.appendChild(link);
+    item.appendChild(close);
+    region.appendChild(item);
+  }
+
+  function chatAlert(message) {
+    var region = document.getElementById("live-alerts");
+    if (!region || !message.ticket) return;
+    var text;
+    if (message.type === "chat.waiting") {
+      text = fill(fill(fill(region.getAttribute("data-label-waiting"), "number", message.ticket.id),
+        "minutes", Math.max(1, Math.round((message.waited_seconds || 0) / 60))),
+        "subject", message.ticket.subject || "");
+    } else {
+      text = fill(fill(fill(region.getAttribute("data-label-transferred"), "by", message.by || ""),
+        "number", message.ticket.id), "note", message.note || "");
+    }
+    alertAgent(text, message.ticket);
+    changed(message.ticket);
+  }
+
   /* --- The socket ---------------------------------------------------------------------- */
   function onMessage(event) {
     var message;
     try { message = JSON.parse(event.data); } catch (error) { return; }
     if (message.type === "ticket.changed") changed(message.ticket);
     else if (message.type === "presence") showPresence(message);
+    else if (message.type === "chat.typing") showVisitorTyping(message);
+    else if (message.type === "chat.read") showVisitorRead(message);
+    else if (message.type === "chat.waiting" || message.type === "chat.transferred") chatAlert(message);
   }
 
   function connect() {
