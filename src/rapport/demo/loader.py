@@ -15,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.audit.services import record_audit
+from rapport.channels.chat.models import ChatSite
 from rapport.core.effects import effects_suppressed
 from rapport.core.errors import DomainError
 from rapport.demo.backdating import backdate_people
 from rapport.demo.catalogue import ensure_catalogue
-from rapport.demo.chatsite import ensure_chat_site
+from rapport.demo.chats import seed_live_chats
+from rapport.demo.chatsite import DEMO_SITE_NAME, ensure_chat_site
 from rapport.demo.mailboxes import ensure_mailboxes
 from rapport.demo.models import DemoDataset
 from rapport.demo.people import create_cast, remove_cast
@@ -81,10 +83,15 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
     )
     mailboxes = ensure_mailboxes(cast.teams)
     chat_sites = ensure_chat_site(cast.teams)
+    live_chats = seed_live_chats(
+        ChatSite.objects.get(name=DEMO_SITE_NAME),
+        agents=[a for a in cast.agents.values() if a.teams.filter(name="Deliveries").exists()],
+        customers=list(cast.customers.values())[:8], now=now, rng=seeded_random(seed + 1),
+    )
     ticket_ids = [t.pk for t in tickets]
     counts = {
         "agents": len(cast.agents), "teams": len(cast.teams), "mailboxes": mailboxes,
-        "chat_sites": chat_sites,
+        "chat_sites": chat_sites, "live_chats": live_chats,
         "customers": len(cast.customers), "tickets": len(tickets),
         "messages": Message.objects.filter(ticket_id__in=ticket_ids).count(),
         "attachments": Attachment.objects.filter(message__ticket_id__in=ticket_ids).count(),

@@ -40,7 +40,7 @@ def written_in(language: str, text: str) -> bool:
 
 def test_counts_promised(loaded_demo):
     assert loaded_demo.result.created
-    assert Ticket.objects.count() == 300
+    assert Ticket.objects.count() == 300 + 8  # and the recent website chats
     assert Team.objects.count() == 3
     staff = User.objects.filter(username__in=["emily", "dmitry", "lina", "milica", "olga",
                                               "wanghao", "nikola", "james"])
@@ -53,7 +53,19 @@ def test_counts_promised(loaded_demo):
     dataset = DemoDataset.objects.get(name=DATASET_NAME)
     assert dataset.counts["tickets"] == 300
     assert dataset.counts["agents"] == 8
+    assert dataset.counts["live_chats"] == 8
     assert AuditEntry.objects.filter(action="demo.loaded").count() == 1
+
+
+def test_recent_chats_make_the_widgets_wait_a_measured_number(loaded_demo):
+    from rapport.channels.chat.models import ChatConversation, ChatSite
+    from rapport.channels.chat.queries import expected_wait_seconds
+
+    site = ChatSite.objects.get()
+    assert ChatConversation.objects.filter(status="waiting").count() == 2
+    wait = expected_wait_seconds(site, agents_online=1)
+    assert wait is not None
+    assert 40 <= wait <= 3 * 150
 
 
 def test_staff_sign_in_with_the_demo_password(loaded_demo):
@@ -162,9 +174,9 @@ def test_reset_removes_the_demo_and_loads_it_again(loaded_demo, settings):
     settings.MEDIA_ROOT = loaded_demo.media
     result = load_demo(reset=True, ticket_count=12)
     assert result.created
-    assert result.removed["tickets"] == 300
+    assert result.removed["tickets"] == 308
     assert result.removed["agents"] == 8
-    assert Ticket.objects.count() == 12
+    assert Ticket.objects.count() == 12 + 8
     assert User.objects.filter(username="nikola").count() == 1
     assert Customer.objects.count() == 80
 
