@@ -9,6 +9,8 @@ from rapport.tickets.models import Direction, Message
 
 
 def message_frame(message: Message, client_id: str | None = None) -> dict[str, Any]:
+    from rapport.channels.chat.uploads import attachment_frames  # uploads imports this module
+
     by_visitor = message.direction == Direction.INBOUND
     name = ""
     if not by_visitor and message.author_user is not None:
@@ -21,6 +23,7 @@ def message_frame(message: Message, client_id: str | None = None) -> dict[str, A
         "name": name,
         "text": message.body_text,
         "at": message.created_at.isoformat(),
+        "attachments": attachment_frames(message),
     }
 
 

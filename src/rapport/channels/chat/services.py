@@ -131,7 +131,7 @@ def messages_after(conversation: ChatConversation, seq: int) -> list[dict[str, A
     )
     messages = (
         Message.objects.filter(ticket_id=conversation.ticket_id, is_public=True, seq__gt=seq)
-        .select_related("author_user").order_by("seq")
+        .select_related("author_user").prefetch_related("attachments").order_by("seq")
     )
     return [message_frame(m, client_ids.get(m.pk)) for m in messages]
 

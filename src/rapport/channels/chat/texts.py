@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -52,6 +53,10 @@ def widget_texts() -> dict[str, str]:
         "required": _("Required"),
         "agent": _("Agent"),
         "attach": _("Attach a file"),
+        "uploading": _("Uploading %(name)s…"),
+        # The same limit as every attachment, known before a byte is sent.
+        "file_too_large": _("The file is larger than %(mb)d MB.")
+        % {"mb": settings.RAPPORT_MAX_ATTACHMENT_BYTES // 2**20},
         "expected_reply": _("Expected reply: %(when)s"),
         "log": _("Conversation"),
         "new_chat": _("Start a new chat"),

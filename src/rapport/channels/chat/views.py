@@ -1,5 +1,6 @@
 """HTTP side of the widget: its configuration (CORS, per-site allow-list), the offline
-message form, and the demo shop page. The chat itself runs over the websocket."""
+message form, the visitor's file uploads and downloads, and the demo shop page. The chat
+itself runs over the websocket."""
 
 from __future__ import annotations
 
@@ -7,8 +8,18 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.utils import timezone, translation
@@ -16,29 +27,39 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rapport.channels.chat import uploads
 from rapport.channels.chat.hours import is_open, next_opening
 from rapport.channels.chat.models import ChatSite
 from rapport.channels.chat.queries import agents_available, expected_wait_seconds, invitations
 from rapport.channels.chat.texts import wait_text, widget_texts
+from rapport.channels.chat.visitors import visitor_from_token
 from rapport.contacts.services import find_or_create_by_email
-from rapport.core.errors import DomainError
+from rapport.core.errors import DomainError, InvalidInput, PermissionDenied
+from rapport.portal.forms import AttachmentsField
 from rapport.tickets import services as tickets
+from rapport.tickets.attachments import SAFE_INLINE_TYPES
 from rapport.tickets.models import Channel
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 MAX_OFFLINE_BODY = 16_384
+TOKEN_HEADER = "X-Rapport-Chat-Token"
+MULTIPART_SLACK_BYTES = 64 * 1024  # the caption, the client id and the multipart framing
 
 
 def _site_or_404(key: str) -> ChatSite:
     return get_object_or_404(ChatSite.objects.select_related("team"), key=key, active=True)
 
 
-def _with_cors(request: HttpRequest, site: ChatSite, response: HttpResponse) -> HttpResponse:
+def _origin_allowed(request: HttpRequest, site: ChatSite) -> bool:
     origin = request.headers.get("Origin", "").rstrip("/")
-    if origin and origin in {o.rstrip("/") for o in site.allowed_origins}:
-        response["Access-Control-Allow-Origin"] = origin
+    return bool(origin) and origin in {o.rstrip("/") for o in site.allowed_origins}
+
+
+def _with_cors(request: HttpRequest, site: ChatSite, response: HttpResponse) -> HttpResponse:
+    if _origin_allowed(request, site):
+        response["Access-Control-Allow-Origin"] = request.headers["Origin"].rstrip("/")
         response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response["Access-Control-Allow-Headers"] = "Content-Type"
+        response["Access-Control-Allow-Headers"] = f"Content-Type, {TOKEN_HEADER}"
         response["Access-Control-Max-Age"] = "600"
     response["Vary"] = "Origin"
     return response
@@ -71,6 +92,7 @@ def config(request: HttpRequest, site_key: str) -> HttpResponse:
             "prechat": {f: site.prechat.get(f, "optional") for f in ("name", "email", "question")},
             "texts": widget_texts(),
             "invitations": invitations(site),
+            "max_file_bytes": settings.RAPPORT_MAX_ATTACHMENT_BYTES,
             "websocket": f"/ws/chat/{site.key}/",
         }
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
@@ -118,6 +140,99 @@ def _open_offline_ticket(site: ChatSite, data: dict[str, str]) -> Any:
         body=tickets.Body(text=text), channel=Channel.EMAIL, team=site.team,
         language=customer.language or site.language,
     )
+
+
+@csrf_exempt  # cross-origin like offline; the visitor token in a header is the credential
+@require_http_methods(["POST", "OPTIONS"])
+def upload(request: HttpRequest, site_key: str) -> HttpResponse:
+    """A visitor's file (and optional caption) as a message in its current chat."""
+    site = _site_or_404(site_key)
+    if request.method == "OPTIONS":
+        return _with_cors(request, site, HttpResponse(status=204))
+    with translation.override(_language(request, site)):
+        try:
+            response = _upload(request, site)
+        except DomainError as exc:
+            body = {"code": exc.code, "message": str(exc.message)}
+            status = 413 if exc.code == "file_too_large" else exc.status
+            response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return _with_cors(request, site, response)
+
+
+def _upload(request: HttpRequest, site: ChatSite) -> HttpResponse:
+    # Like the websocket: only the site's own pages, and only with the visitor's token.
+    if not _origin_allowed(request, site):
+        raise PermissionDenied(_("The chat is not available right now."),
+                               code="origin_not_allowed")
+    visitor = visitor_from_token(site, request.headers.get(TOKEN_HEADER))
+    if visitor is None:
+        raise PermissionDenied(_("Something went wrong. Please try again."),
+                               code="invalid_token")
+    conversation = uploads.conversation_for_upload(visitor)
+    wait = uploads.retry_after_upload(visitor)
+    if wait:
+        response = JsonResponse({
+            "code": "rate_limited", "message": _("Please wait a moment before sending more."),
+            "retry_after": wait,
+        }, status=429, json_dumps_params={"ensure_ascii": False})
+        response["Retry-After"] = str(wait)
+        return response
+    files = _uploaded_files(request)
+    client_id = uploads.clean_client_id(request.POST.get("client_id"))
+    message, created = uploads.post_visitor_files(
+        conversation, site, client_id=client_id, files=files,
+        text=uploads.clean_caption(request.POST.get("text")),
+    )
+    frame = uploads.upload_frame(message, client_id, site.key)
+    return JsonResponse(frame, status=201 if created else 200,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _uploaded_files(request: HttpRequest) -> list[Any]:
+    """The `file` fields, read and checked exactly as the portal's contact form does."""
+    limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES
+    most = settings.RAPPORT_MAX_ATTACHMENTS_PER_MESSAGE * limit + MULTIPART_SLACK_BYTES
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > most:  # refused before the body is parsed
+        raise InvalidInput(_("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20},
+                           code="file_too_large")
+    uploaded = request.FILES.getlist("file")
+    if not uploaded:
+        raise InvalidInput(_("No file was submitted."), code="no_file")
+    try:
+        return AttachmentsField().clean(uploaded)
+    except ValidationError as exc:
+        error = exc.error_list[0]
+        raise InvalidInput(exc.messages[0], code=error.code or "invalid") from None
+
+
+@require_GET
+def file(request: HttpRequest, site_key: str, public_id: str) -> HttpResponseBase:
+    """A file of the visitor's own chat, for the token in `?token=`; never rendered as a
+    page (the same headers as the agents' attachment download)."""
+    site = _site_or_404(site_key)
+    visitor = visitor_from_token(site, request.GET.get("token"))
+    if visitor is None:
+        return HttpResponseForbidden()
+    found = uploads.visitor_attachment(site, visitor, public_id)
+    if found is None:
+        raise Http404
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=found.content_type not in SAFE_INLINE_TYPES,
+        filename=found.filename, content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
 
 
 @require_GET

@@ -349,6 +349,13 @@ PUBLIC = {
     "chat_channel:demo": "the demo shop page that embeds the widget",
     "chat_channel:widget": "the widget script (a redirect to the static file)",
 }
+# The chat visitor's own endpoints: no session, the visitor's signed token (per site) is
+# the key; channels/chat/tests/test_uploads.py covers who is refused. Without a token
+# they answer like public pages: nothing of anyone's ticket.
+VISITOR_TOKEN = {
+    "chat_channel:upload": "a file into the token's own current chat",
+    "chat_channel:file": "a file of the token's own chats",
+}
 # For signed-in agents, touching no existing ticket, so ticket visibility does not apply;
 # test_private_urls_refuse_anonymous_and_customers still covers them.
 NOT_TICKET_SCOPED = {
@@ -392,7 +399,7 @@ def url_names() -> dict[str, URLPattern]:
 
 def test_every_url_is_in_a_table():
     tables = {r.url_name for r in READS} | {w.url_name for w in WRITES}
-    covered = tables | set(PUBLIC) | set(NOT_TICKET_SCOPED)
+    covered = tables | set(PUBLIC) | set(NOT_TICKET_SCOPED) | set(VISITOR_TOKEN)
     missing = sorted(set(url_names()) - covered)
     assert not missing, (
         f"URLs outside the permission matrix: {missing}. Add a row to READS or WRITES in "
@@ -415,7 +422,8 @@ def _sample_url(url_name: str, world: World) -> str:
 
 @pytest.mark.parametrize(("url_name", "actor"), [
     pytest.param(name, actor, id=f"{name}-{actor}")
-    for name in sorted(set(url_names()) - set(PUBLIC)) for actor in ("anonymous", *CUSTOMERS)
+    for name in sorted(set(url_names()) - set(PUBLIC) - set(VISITOR_TOKEN))
+    for actor in ("anonymous", *CUSTOMERS)
     # A customer is signed in to the portal: their own pages are in READS and WRITES.
     if not (surface(name) == "portal" and actor in CUSTOMERS)
 ])
@@ -435,6 +443,7 @@ def test_private_urls_refuse_anonymous_and_customers(world, url_name, actor):
 
 @pytest.mark.parametrize("url_name", sorted(
     set(PUBLIC) - {"accounts:logout", "portal:logout", "portal:language", "set_language"}
+    | set(VISITOR_TOKEN)
 ))
 def test_public_pages_open_without_signing_in(world, url_name):
     response = Client().get(_sample_url(url_name, world))

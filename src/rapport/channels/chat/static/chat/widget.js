@@ -47,7 +47,8 @@
     star: "%(n)s of 5", comment: "Anything to add? (optional)", rate_send: "Send rating",
     thanks: "Thank you!", transcript: "Email me the transcript",
     transcript_sent: "The transcript is on its way to %(email)s.",
-    new_chat: "Start a new chat", attach: "Attach a file", offline_title: "Leave us a message",
+    new_chat: "Start a new chat", attach: "Attach a file", uploading: "Uploading %(name)s…",
+    file_too_large: "The file is too large.", offline_title: "Leave us a message",
     offline_intro: "Nobody is available right now. We will answer by email.",
     next_open: "Back online: %(when)s", offline_send: "Send message",
     offline_sent: "Thank you! We will answer by email.", expected_reply: "Expected reply: %(when)s",
@@ -209,7 +210,7 @@ legend{padding:0;margin-bottom:4px}
     token: local.get(K.token), conversation: null, agentName: "", prechat: null,
     startSent: false, invitation: null, lastSeq: 0, readSent: 0, agentReadSeq: 0,
     bySeq: new Map(), pending: new Map(), outbox: [], readNode: null, unread: 0,
-    typingSentAt: 0, typingTimer: 0, agentTypingTimer: 0, offlineAnswer: null,
+    typingSentAt: 0, typingTimer: 0, agentTypingTimer: 0, offlineAnswer: null, uploading: false,
   };
 
   // --- start -----------------------------------------------------------------------
@@ -520,7 +521,7 @@ legend{padding:0;margin-bottom:4px}
       placeholder: t("placeholder"), "data-focus": true, oninput: onInput, onkeydown: onComposerKey });
     ui.file = h("input", { type: "file", hidden: true, tabindex: "-1", onchange: onFileChosen });
     ui.attach = h("button", { type: "button", class: "attach", "aria-label": t("attach"),
-      title: t("attach"), hidden: true, onclick: () => ui.file.click() },
+      title: t("attach"), hidden: true, onclick: () => state.uploading || ui.file.click() },
     icon("M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7"));
     ui.composer = h("form", { class: "composer", onsubmit: onSend }, ui.input, ui.file, ui.attach,
       h("button", { type: "submit", class: "primary", text: t("send") }));
@@ -645,6 +646,8 @@ legend{padding:0;margin-bottom:4px}
       return null;
     }
     if (!/^https?:$/.test(url.protocol)) return null; // no javascript: or data: links
+    // Rapport's chat files open with the visitor token; no other address ever gets it.
+    if (url.href.startsWith(`${SITE_URL}/files/`)) url.searchParams.set("token", state.token);
     const size = file.size ? ` (${Math.ceil(file.size / 1024)} KB)` : "";
     return h("a", { class: "file", href: url.href, target: "_blank", rel: "noopener noreferrer",
       text: `${file.name || url.pathname.split("/").pop()}${size}` });
@@ -1057,23 +1060,49 @@ legend{padding:0;margin-bottom:4px}
 
   // --- uploads ---------------------------------------------------------------------
 
+  // A file, captioned with what is in the composer, is a message sent over HTTP with the
+  // visitor token; its client_id makes the one retry after a network error safe.
   async function onFileChosen() {
     const file = ui.file.files[0];
     ui.file.value = "";
-    if (!file || !state.token) return;
+    if (!file || !state.token || state.uploading) return;
+    if (file.size > state.config.max_file_bytes) return notice(t("file_too_large"));
+    const text = ui.input.value.trim();
     const body = new FormData();
     body.append("file", file);
-    notice(t("sending"));
+    body.append("client_id", uuid());
+    if (text && !tooLong(text)) body.append("text", text);
+    notice(t("uploading", { name: file.name }));
+    state.uploading = true;
     try {
-      const response = await fetch(`${SITE_URL}/upload`, { method: "POST", body, credentials: "omit",
-        headers: { "X-Rapport-Chat-Token": state.token } });
-      const answer = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error(answer.message || t("error"));
+      const answer = await upload(body);
+      if (body.has("text") && ui.input.value.trim() === text) {
+        ui.input.value = "";
+        growInput();
+      }
       notice("");
       addMessage(answer);
     } catch (error) {
-      notice(error.message || t("error"));
+      notice(error.message);
     }
+    state.uploading = false;
+  }
+
+  async function upload(body, retry = 1) {
+    let response;
+    try {
+      response = await fetch(`${SITE_URL}/upload?lang=${encodeURIComponent(LANG)}`, { method: "POST",
+        body, credentials: "omit", headers: { "X-Rapport-Chat-Token": state.token } });
+    } catch {
+      if (!retry) throw new Error(t("error"));
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      return upload(body, 0);
+    }
+    const answer = await response.json().catch(() => ({}));
+    if (answer.code === "ended") onStatus({ type: "status", status: "ended" });
+    const known = { 413: "file_too_large", 429: "rate_limited" }[response.status];
+    if (!response.ok) throw new Error(answer.message || t(known || "error"));
+    return answer;
   }
 
   // --- proactive invitations ---------------------------------------------------------
