@@ -1,30 +1,23 @@
 """Live updates and collision detection in a real Chromium against a real ASGI server.
 
-pytest-django's live_server speaks WSGI only, so the project's ASGI application (HTTP and
-websockets) runs here under uvicorn, in a thread of the test process: it shares the test
-database (SQLite's in-memory one too) and, in the embedded mode, the in-memory layer.
-Changes are made through the service verbs inside the server's own event loop, as a
-request would: publishing after commit then reaches the sockets the way it does in
-production (Playwright's sync API forbids async_to_sync in the test's thread).
+The project's ASGI application (HTTP and websockets) runs under uvicorn in a thread of
+the test process (core/tests/servers.py): it shares the test database (SQLite's
+in-memory one too) and, in the embedded mode, the in-memory layer. Changes are made
+through the service verbs inside the server's own event loop (ThreadedAsgiServer.call),
+as a request would: publishing after commit then reaches the sockets the way it does in
+production.
 """
 
-import asyncio
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-import uvicorn
-from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from rapport.core.effects import effects_suppressed
 from rapport.core.tests.browsing import launched_chromium
+from rapport.core.tests.servers import ThreadedAsgiServer, serving
 from rapport.tickets import services
 from rapport.tickets.models import Priority, Ticket
 from rapport.tickets.services import Body
@@ -32,59 +25,13 @@ from rapport.tickets.tests.factories import make_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    """A layer per test, as a server process has one per event loop: channels-redis keeps
-    per-channel locks that a closed test loop could leave bound to itself."""
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
 TIMEOUT_MS = 10_000
 
 
-class AsgiServer:
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
-        self.url = f"http://127.0.0.1:{self.port}"
-        from rapport.asgi import application
-
-        config = uvicorn.Config(application, host="127.0.0.1", port=self.port,
-                                lifespan="off", log_level="warning", ws="websockets-sansio")
-        self.server = uvicorn.Server(config)
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.loop.run_until_complete(self.server.serve())
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the ASGI server did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
-
-    def call(self, fn: Callable[[], Any]) -> Any:
-        """Run fn as the server would run a view: in its sync thread, from its loop."""
-        future = asyncio.run_coroutine_threadsafe(database_sync_to_async(fn)(), self.loop)
-        return future.result(timeout=30)
-
-
 @pytest.fixture
-def server(transactional_db) -> Iterator[AsgiServer]:
-    running = AsgiServer()
-    running.start()
-    yield running
-    running.stop()
+def server(transactional_db) -> Iterator[ThreadedAsgiServer]:
+    with serving() as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +40,7 @@ def browser() -> Iterator[Browser]:
         yield chromium
 
 
-def _signed_in(browser: Browser, server: AsgiServer, user) -> BrowserContext:
+def _signed_in(browser: Browser, server: ThreadedAsgiServer, user) -> BrowserContext:
     client = Client()
     client.force_login(user)
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})

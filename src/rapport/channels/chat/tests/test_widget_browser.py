@@ -1,10 +1,15 @@
-"""The chat widget end to end, in a real Chromium, against a real Rapport server.
+"""The chat widget end to end, in a real Chromium, against real Rapport servers.
 
 A shop on another origin (a static http.server with a strict Content-Security-Policy,
-serving the demo shop page) embeds widget.js from Rapport. Rapport itself runs under
-uvicorn in a thread (HTTP and websockets through rapport.asgi), sharing the test
-database and the in-memory channel layer with this process. The agent answers from the
+serving the demo shop page) embeds widget.js from Rapport. The agent answers from the
 agent UI in a second browser context.
+
+* One node (every run): Rapport runs under uvicorn in a thread (core/tests/servers.py,
+  HTTP and websockets through rapport.asgi), sharing the test database and, on SQLite,
+  the in-memory channel layer with this process.
+* Two nodes (the PostgreSQL + Redis run): two server processes (nodes.py); the shop
+  embeds the widget from node A, the agent works on node B. Both journeys are made of the
+  same steps.
 
 The test needs the chat's server side: it turns itself on once rapport.channels.chat
 can be imported.
@@ -16,10 +21,10 @@ import functools
 import http.server
 import re
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +32,7 @@ import pytest
 
 pytest.importorskip("rapport.channels.chat.models")
 
+from django.contrib.auth.hashers import Argon2PasswordHasher  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from playwright.sync_api import (  # noqa: E402
@@ -40,8 +46,10 @@ from playwright.sync_api import (  # noqa: E402
 
 from rapport.accounts.availability import mark_available  # noqa: E402
 from rapport.channels.chat.models import ChatConversation, ChatSite  # noqa: E402
+from rapport.channels.chat.tests.nodes import Node, running_nodes, two_nodes_only  # noqa: E402
 from rapport.core.effects import effects_suppressed  # noqa: E402
 from rapport.core.tests.browsing import launched_chromium  # noqa: E402
+from rapport.core.tests.servers import ThreadedAsgiServer, serving  # noqa: E402
 from rapport.tickets import services  # noqa: E402
 from rapport.tickets.models import Message, Ticket  # noqa: E402
 
@@ -88,72 +96,22 @@ def agent_browser(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-def _listening_socket(port: int = 0) -> socket.socket:
-    """A bound socket handed to the server: no window in which a parallel test could take
-    a port that was only probed. A restart rebinds the same port (the old one closed)."""
-    deadline = time.monotonic() + 5
-    while True:
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-            return sock
-        except OSError:
-            sock.close()
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-
-
-class RapportServer:
-    """Rapport over ASGI (HTTP and websockets) under uvicorn, in a thread of this process,
-    so it shares the test database and the in-memory channel layer. It can be stopped
-    and started again on the same port, as a deploy or a crash would."""
-
-    def __init__(self) -> None:
-        self._socket: socket.socket | None = _listening_socket()
-        self.port = self._socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        import uvicorn
-
-        from rapport.asgi import application
-
-        sock = self._socket or _listening_socket(self.port)
-        self._socket = None  # uvicorn closes it when it stops
-        self._server = uvicorn.Server(uvicorn.Config(
-            application, lifespan="off", log_level="warning",
-        ))
-        self._thread = threading.Thread(target=self._server.run, args=([sock],), daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                pytest.fail("uvicorn did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        assert self._server is not None
-        assert self._thread is not None
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-
-
 @pytest.fixture
-def rapport_server(transactional_db) -> Iterator[RapportServer]:
+def rapport_server(transactional_db) -> Iterator[ThreadedAsgiServer]:
     cache.clear()  # availability and rate limits live in the cache
-    server = RapportServer()
-    server.start()
-    yield server
-    server.stop()
+    with serving() as server:
+        yield server
 
 
 @pytest.fixture
-def rapport(rapport_server: RapportServer) -> str:
+def rapport(rapport_server: ThreadedAsgiServer) -> str:
     return rapport_server.url
+
+
+@pytest.fixture
+def nodes(transactional_db, tmp_path: Path) -> Iterator[list[Node]]:
+    with running_nodes(tmp_path / "nodes") as running:
+        yield running
 
 
 class _ShopHandler(http.server.SimpleHTTPRequestHandler):
@@ -169,17 +127,19 @@ class _ShopHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def shop(rapport: str, team, tmp_path: Path) -> Iterator[Shop]:
-    """The demo shop page, on another origin than Rapport, embedding the widget."""
+@contextmanager
+def _serving_shop(rapport: str, team, directory: Path) -> Iterator[Shop]:
+    """The demo shop page, on another origin than Rapport, embedding the widget from
+    the Rapport at that address."""
     websocket = rapport.replace("http://", "ws://")
     handler = type("ShopHandler", (_ShopHandler,), {"csp": "; ".join([
         "default-src 'self'", f"script-src 'self' {rapport}", "style-src 'self'",
         f"connect-src {rapport} {websocket}", "img-src 'self' data:", "object-src 'none'",
         "base-uri 'none'",
     ])})
+    (directory / "static" / "chat").mkdir(parents=True)
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(tmp_path))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
     )
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     site = ChatSite.objects.create(
@@ -190,14 +150,21 @@ def shop(rapport: str, team, tmp_path: Path) -> Iterator[Shop]:
     page = render_to_string("chat/demo_shop.html", {
         "widget_url": f"{rapport}/static/chat/widget.js", "site_key": site.key,
     })
-    (tmp_path / "index.html").write_text(page, encoding="utf-8")
-    (tmp_path / "static" / "chat").mkdir(parents=True)
-    shutil.copy(STATIC / "demo_shop.css", tmp_path / "static" / "chat" / "demo_shop.css")
+    (directory / "index.html").write_text(page, encoding="utf-8")
+    shutil.copy(STATIC / "demo_shop.css", directory / "static" / "chat" / "demo_shop.css")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Shop(url=f"{origin}/index.html", site=site)
-    server.shutdown()
-    server.server_close()
+    try:
+        yield Shop(url=f"{origin}/index.html", site=site)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def shop(rapport: str, team, tmp_path: Path) -> Iterator[Shop]:
+    with _serving_shop(rapport, team, tmp_path / "shop") as serving_shop:
+        yield serving_shop
 
 
 def _watch_console(page: Page) -> list[str]:
@@ -213,26 +180,78 @@ def _watch_console(page: Page) -> list[str]:
     return errors
 
 
-def _start_chat(page: Page, shop: Shop) -> Locator:
-    """The visitor opens the widget, fills the pre-chat form; returns the panel's log."""
-    page.goto(shop.url)
-    page.get_by_role("button", name="Chat with us").click()
-    dialog = page.get_by_role("dialog", name="Northwind Parcel")
-    dialog.get_by_label("Your email").fill("marta@example.test")
-    dialog.get_by_label("How can we help?").fill(QUESTION)
-    dialog.get_by_role("button", name="Start the chat").click()
-    log = dialog.get_by_role("log")
-    expect(log.locator(".msg.visitor")).to_have_count(1)
-    expect(log.locator(".pending")).to_have_count(0, timeout=TIMEOUT_MS)
-    return log
-
-
 def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
+# --- The journey's steps, shared by the one-node and the two-node journeys -------------
+def _open_widget(page: Page, shop: Shop) -> Locator:
+    """The visitor opens the chat panel on the shop's page; returns the panel."""
+    page.goto(shop.url)
+    page.get_by_role("button", name="Chat with us").click()
+    return page.get_by_role("dialog", name="Northwind Parcel")
+
+
+def _open_widget_by_keyboard(page: Page, shop: Shop) -> Locator:
+    """The launcher opens the panel and moves the focus into it; Escape closes it and
+    gives the focus back; Enter opens it again. Returns the panel."""
+    page.goto(shop.url)
+    launcher = page.get_by_role("button", name="Chat with us")
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    launcher.click()
+    dialog = page.get_by_role("dialog", name="Northwind Parcel")
+    expect(dialog).to_be_visible()
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+    expect(dialog.get_by_label("Your name")).to_be_focused()  # focus moved into the panel
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(launcher).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def _fill_prechat_and_start(
+    dialog: Locator, *, name: str = "", question: str = QUESTION, shot: str = ""
+) -> Locator:
+    """The pre-chat form is filled and sent; the question is in the conversation and
+    acknowledged by the server. Returns the conversation's log."""
+    if name:
+        dialog.get_by_label("Your name").fill(name)
+    dialog.get_by_label("Your email").fill("marta@example.test")
+    dialog.get_by_label("How can we help?").fill(question)
+    if shot:
+        _shot(dialog.page, shot)
+    dialog.get_by_role("button", name="Start the chat").click()
+    log = dialog.get_by_role("log")
+    expect(log.locator(".msg.visitor")).to_have_count(1)
+    expect(log).to_contain_text(question)
+    expect(log.locator(".pending")).to_have_count(0, timeout=TIMEOUT_MS)  # acknowledged
+    return log
+
+
+def _start_chat(page: Page, shop: Shop) -> Locator:
+    """The visitor opens the widget, fills the pre-chat form; returns the panel's log."""
+    return _fill_prechat_and_start(_open_widget(page, shop))
+
+
+def _send(dialog: Locator, text: str) -> None:
+    """The visitor writes in the composer (focused after the start) and presses Enter;
+    the server acknowledges the message."""
+    log = dialog.get_by_role("log")
+    sent = log.locator(".msg.visitor").count()
+    composer = dialog.get_by_role("textbox", name="Message")
+    expect(composer).to_be_focused()
+    composer.fill(text)
+    composer.press("Enter")
+    expect(log.locator(".msg.visitor")).to_have_count(sent + 1)
+    expect(log.locator(".pending")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
 def _sign_in(context: BrowserContext, rapport: str, agent) -> Page:
+    """The agent signs in through the sign-in form; lands on the inbox."""
     page = context.new_page()
     page.goto(f"{rapport}/accounts/login/")
     page.get_by_label("Username").fill(agent.username)
@@ -242,44 +261,36 @@ def _sign_in(context: BrowserContext, rapport: str, agent) -> Page:
     return page
 
 
+def _reply(agent_page: Page, text: str) -> None:
+    """The agent answers from the ticket page's composer."""
+    agent_page.locator("textarea[name=body]").fill(text)
+    agent_page.get_by_role("button", name="Send reply", exact=True).click()
+
+
+def _expect_answer(log: Locator, agent, text: str = ANSWER) -> None:
+    """The agent's answer reaches the open widget live, signed with the agent's name."""
+    expect(log).to_contain_text(text, timeout=TIMEOUT_MS)
+    agent_name = agent.first_name or agent.username
+    expect(log.locator(".msg.agent .who")).to_have_text([agent_name])
+
+
+def _expect_conversation_after_reload(page: Page, texts: list[str]) -> None:
+    """A reload keeps the whole conversation, in order, and the panel stays open."""
+    page.reload()
+    dialog = page.get_by_role("dialog", name="Northwind Parcel")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("log").locator(".msg p")).to_have_text(texts, timeout=TIMEOUT_MS)
+
+
 def test_visitor_chats_with_an_agent_and_keeps_the_conversation(
     visitor, agent_browser, rapport, shop, agent
 ):
     mark_available(agent.pk)
     page = visitor.new_page()
     errors = _watch_console(page)
-    page.goto(shop.url)
-
-    launcher = page.get_by_role("button", name="Chat with us")
-    expect(launcher).to_have_attribute("aria-expanded", "false")
-    launcher.click()
-    dialog = page.get_by_role("dialog", name="Northwind Parcel")
-    expect(dialog).to_be_visible()
-    expect(launcher).to_have_attribute("aria-expanded", "true")
-    expect(dialog.get_by_label("Your name")).to_be_focused()  # focus moved into the panel
-
-    # Escape closes the panel and gives the focus back to the launcher.
-    page.keyboard.press("Escape")
-    expect(dialog).to_be_hidden()
-    expect(launcher).to_be_focused()
-    page.keyboard.press("Enter")
-    expect(dialog).to_be_visible()
-
-    dialog.get_by_label("Your name").fill("Marta Jovanović")
-    dialog.get_by_label("Your email").fill("marta@example.test")
-    dialog.get_by_label("How can we help?").fill(QUESTION)
-    _shot(page, "chat-prechat")
-    dialog.get_by_role("button", name="Start the chat").click()
-
-    log = dialog.get_by_role("log")
-    expect(log).to_contain_text(QUESTION)
-    expect(log.locator(".pending")).to_have_count(0, timeout=TIMEOUT_MS)  # acknowledged
-    composer = dialog.get_by_role("textbox", name="Message")
-    expect(composer).to_be_focused()
-    composer.fill(FOLLOW_UP)
-    composer.press("Enter")
-    expect(log.locator(".msg.visitor")).to_have_count(2)
-    expect(log.locator(".pending")).to_have_count(0, timeout=TIMEOUT_MS)
+    dialog = _open_widget_by_keyboard(page, shop)
+    log = _fill_prechat_and_start(dialog, name="Marta Jovanović", shot="chat-prechat")
+    _send(dialog, FOLLOW_UP)
 
     conversation = ChatConversation.objects.select_related("ticket").get(site=shop.site)
     assert conversation.ticket.requester.email == "marta@example.test"
@@ -288,22 +299,71 @@ def test_visitor_chats_with_an_agent_and_keeps_the_conversation(
     agent_page.goto(f"{rapport}/tickets/{conversation.ticket_id}/")
     expect(agent_page.locator("main")).to_contain_text(QUESTION)
     expect(agent_page.locator("main")).to_contain_text(FOLLOW_UP)
-    agent_page.locator("textarea[name=body]").fill(ANSWER)
-    agent_page.get_by_role("button", name="Send reply", exact=True).click()
+    _reply(agent_page, ANSWER)
 
-    expect(log).to_contain_text(ANSWER, timeout=TIMEOUT_MS)
-    agent_name = agent.first_name or agent.username
-    expect(log.locator(".msg.agent .who")).to_have_text([agent_name])
+    _expect_answer(log, agent)
     _shot(page, "chat-conversation")
-
-    # A reload keeps the whole conversation, in order, and the panel stays open.
-    page.reload()
-    dialog = page.get_by_role("dialog", name="Northwind Parcel")
-    expect(dialog).to_be_visible()
-    expect(dialog.get_by_role("log").locator(".msg p")).to_have_text(
-        [QUESTION, FOLLOW_UP, ANSWER], timeout=TIMEOUT_MS
-    )
+    _expect_conversation_after_reload(page, [QUESTION, FOLLOW_UP, ANSWER])
     assert errors == []
+
+
+@two_nodes_only
+def test_visitor_on_node_a_and_agent_on_node_b_chat_in_real_browsers(
+    nodes, visitor, agent_browser, team, agent, tmp_path
+):
+    """The journey above across two server processes: the widget and the visitor's
+    websocket on node A, the agent's pages and websocket on node B. Everything one node
+    says to the other goes through Redis (events) and PostgreSQL (data)."""
+    node_a, node_b = nodes
+    # The nodes run the production settings: a hash they can check (the tests' is MD5).
+    hasher = Argon2PasswordHasher()
+    agent.password = hasher.encode(PASSWORD, hasher.salt())
+    agent.save(update_fields=["password"])
+
+    with _serving_shop(node_a.url, team, tmp_path / "shop") as shop:
+        # The agent is at their desk on node B: their open page makes the widget online.
+        agent_page = _sign_in(agent_browser, node_b.url, agent)
+        agent_page.goto(f"{node_b.url}/tickets/?view=my_teams")
+        expect(agent_page.locator("html")).to_have_attribute("data-live", "connected")
+        expect(agent_page.locator("#inbox-list")).to_contain_text("No tickets here.")
+
+        page = visitor.new_page()
+        errors = _watch_console(page)
+        dialog = _open_widget_by_keyboard(page, shop)
+        log = _fill_prechat_and_start(dialog, name="Marta Jovanović")
+        conversation = ChatConversation.objects.get(site=shop.site)
+        ticket_url = f"{node_b.url}/tickets/{conversation.ticket_id}/"
+
+        # The chat started on node A appears in the agent's inbox on node B, live.
+        agent_page.evaluate("() => { window.notReloaded = true; }")
+        row = agent_page.locator(f'#inbox-list a[href="/tickets/{conversation.ticket_id}/"]')
+        expect(row).to_be_visible()
+        assert agent_page.evaluate("() => window.notReloaded === true")
+        row.click()
+        expect(agent_page).to_have_url(ticket_url)
+        timeline = agent_page.locator("#timeline")
+        expect(timeline).to_contain_text(QUESTION)
+        expect(agent_page.locator("html")).to_have_attribute("data-live", "connected")
+
+        # The visitor's next message reaches the agent's open ticket page, live.
+        agent_page.evaluate("() => { window.notReloaded = true; }")
+        _send(dialog, FOLLOW_UP)
+        expect(timeline).to_contain_text(FOLLOW_UP)
+        assert agent_page.evaluate("() => window.notReloaded === true")
+
+        # The agent's answer, sent on node B, reaches the visitor's widget on node A.
+        _reply(agent_page, ANSWER)
+        _expect_answer(log, agent)
+        _expect_conversation_after_reload(page, [QUESTION, FOLLOW_UP, ANSWER])
+
+        # The whole conversation is in the ticket's timeline, as node B shows it.
+        agent_page.goto(ticket_url)
+        expect(agent_page.locator("#timeline .message .message-body")).to_have_text(
+            [QUESTION, FOLLOW_UP, ANSWER]
+        )
+        stored = Message.objects.filter(ticket_id=conversation.ticket_id).order_by("pk")
+        assert [m.body_text for m in stored] == [QUESTION, FOLLOW_UP, ANSWER]
+        assert errors == []
 
 
 def test_visitor_leaves_a_message_when_nobody_is_available(visitor, rapport, shop):
