@@ -111,6 +111,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     workers = serve_workers(args.workers, database_engine=settings.DATABASES["default"]["ENGINE"],
                             redis_url=getattr(settings, "REDIS_URL", ""))
     _warn_missing_static()
+    if workers == 1:
+        from rapport.core.realtime import SOLE_WEB_SERVER_ENV
+
+        os.environ[SOLE_WEB_SERVER_ENV] = "1"  # its events need no relay files
     import uvicorn
 
     uvicorn.run(

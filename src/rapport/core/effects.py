@@ -14,7 +14,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
-from rapport.core.realtime import relay_event
+from rapport.core.realtime import relay_event, relay_wanted
 
 logger = logging.getLogger(__name__)
 _suppressed: ContextVar[bool] = ContextVar("rapport_effects_suppressed", default=False)
@@ -59,7 +59,7 @@ def publish_on_commit(groups: list[str], event: dict[str, Any]) -> None:
 
     def send() -> None:
         layer = get_channel_layer()
-        if isinstance(layer, InMemoryChannelLayer):
+        if isinstance(layer, InMemoryChannelLayer) and relay_wanted():
             relay_event(groups, event)  # for the web server when this is the worker
         if _nobody_listens(layer):
             return

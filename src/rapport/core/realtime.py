@@ -5,9 +5,10 @@ embedded mode (no ``RAPPORT_REDIS_URL``) the layer is in memory, one per process
 event published by ``rapport worker`` (a ticket made from an email) would never reach
 the browsers connected to ``rapport serve``. The relay closes that gap:
 
-* Every process with an in-memory layer also drops each event, after commit, as one
-  small JSON file into ``<RAPPORT_DATA_DIR>/realtime/`` (written aside, then renamed, so
-  a reader never sees half a file). The name starts with the time in nanoseconds and
+* Every process with an in-memory layer (except a sole web server, which has nobody to
+  tell) also drops each event, after commit, as one small JSON file into
+  ``<RAPPORT_DATA_DIR>/realtime/`` (written aside, then renamed, so a reader never sees
+  half a file). The name starts with the time in nanoseconds and
   ends with the writing process's origin token.
 * A process that serves agent websockets polls that folder every second while at least
   one socket is open, and hands the files of *other* origins to its in-memory layer
@@ -75,6 +76,16 @@ def relay_dir() -> Path:
 
 
 _last_prune_ns = 0
+
+
+SOLE_WEB_SERVER_ENV = "RAPPORT_SOLE_WEB_SERVER"
+
+
+def relay_wanted() -> bool:
+    """Whether this process must leave its events for others. The only web server (set by
+    `rapport serve` with one process) need not: the worker, smtpd and mail poller hold
+    no sockets, and writing a file per event costs a busy server dearly."""
+    return os.environ.get(SOLE_WEB_SERVER_ENV) != "1"
 
 
 def relay_event(groups: list[str], event: dict[str, Any]) -> None:

@@ -167,3 +167,39 @@ def test_relay_folder_keeps_about_a_minute_and_readers_skip_history(embedded, mo
     realtime.relay_event(["team.2"], {"type": "ticket.changed", "ticket": {"id": 2}})
     assert reader.poll() == [(["team.2"], {"type": "ticket.changed", "ticket": {"id": 2}})]
     assert reader.poll() == []
+
+
+async def test_the_embedded_layer_still_expires_messages_while_sweeping_at_most_once_a_second(
+    monkeypatch,
+):
+    from rapport.core import layers
+
+    layer = layers.SweepingInMemoryChannelLayer(expiry=1)
+    await layer.group_add("g", "c1!x")
+    await layer.send("c1!x", {"type": "old"})
+    clock = [1000.0]
+    monkeypatch.setattr(layers.time, "monotonic", lambda: clock[0])
+    layer._clean_expired()  # the first sweep runs
+    monkeypatch.setattr("channels.layers.time.time", lambda: 10**10)  # long after expiry
+    layer._clean_expired()  # within the second: skipped
+    assert "c1!x" in layer.channels
+    clock[0] += layers.SWEEP_SECONDS
+    layer._clean_expired()
+    assert "c1!x" not in layer.channels  # expired message gone, channel left its groups
+    assert "c1!x" not in layer.groups.get("g", {})
+
+
+@pytest.mark.django_db
+def test_a_sole_web_server_writes_no_relay_files(monkeypatch, django_capture_on_commit_callbacks):
+    from rapport.core import effects, realtime
+
+    written = []
+    monkeypatch.setattr(effects, "relay_event", lambda groups, event: written.append(groups))
+    monkeypatch.setenv(realtime.SOLE_WEB_SERVER_ENV, "1")
+    with django_capture_on_commit_callbacks(execute=True):
+        effects.publish_on_commit(["tickets.all"], {"type": "ticket.changed", "ticket": {}})
+    assert written == []  # `rapport serve` with one process: nobody to tell
+    monkeypatch.delenv(realtime.SOLE_WEB_SERVER_ENV)
+    with django_capture_on_commit_callbacks(execute=True):
+        effects.publish_on_commit(["tickets.all"], {"type": "ticket.changed", "ticket": {}})
+    assert written == [["tickets.all"]]  # the worker, smtpd, poller: the web server listens
