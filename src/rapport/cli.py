@@ -120,6 +120,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     uvicorn.run(
         "rapport.asgi:application", host=args.host, port=args.port, workers=workers,
         lifespan="off",  # Django's ASGI handler does not speak the lifespan protocol
+        # Chat frames are small; compression doubled the memory of each open socket.
+        ws_per_message_deflate=False,
     )
     return 0
 

@@ -150,10 +150,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("RAPPORT_REDIS_URL", "")
 if REDIS_URL:
+    # The pub/sub layer: at 1,000 chat sockets on two nodes the list-based default layer
+    # fell seconds behind and dropped agents' events (bench/chat_load.py). No socket
+    # timeout: redis-py 8 defaults to 5 s, and an idle subscriber would die of it.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
         }
     }
     CACHES = {

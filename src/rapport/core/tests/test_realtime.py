@@ -192,9 +192,11 @@ async def test_the_embedded_layer_still_expires_messages_while_sweeping_at_most_
 @pytest.mark.django_db
 def test_a_sole_web_server_writes_no_relay_files(monkeypatch, django_capture_on_commit_callbacks):
     from rapport.core import effects, realtime
+    from rapport.core.layers import SweepingInMemoryChannelLayer
 
     written = []
     monkeypatch.setattr(effects, "relay_event", lambda groups, event: written.append(groups))
+    monkeypatch.setattr(effects, "get_channel_layer", SweepingInMemoryChannelLayer)  # embedded
     monkeypatch.setenv(realtime.SOLE_WEB_SERVER_ENV, "1")
     with django_capture_on_commit_callbacks(execute=True):
         effects.publish_on_commit(["tickets.all"], {"type": "ticket.changed", "ticket": {}})

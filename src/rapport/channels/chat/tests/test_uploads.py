@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rapport.channels.chat import services, uploads
@@ -70,12 +68,12 @@ async def _next_event(layer, channel):
 
 
 def test_an_upload_is_one_customer_message_with_its_file_published_to_the_chat(
-    client, site, django_capture_on_commit_callbacks
+    client, site, django_capture_on_commit_callbacks, monkeypatch
 ):
     visitor, token, conversation = _visitor(site)
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(conversation_group(conversation.pk), channel)
+    published = []
+    monkeypatch.setattr(uploads, "publish_on_commit",
+                        lambda groups, event: published.append((groups, event)))
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(client, site, token, client_id="u1", text="The label, torn.")
@@ -98,9 +96,8 @@ def test_an_upload_is_one_customer_message_with_its_file_published_to_the_chat(
         "name": "parcel.png", "size": len(PNG),
         "url": f"/chat/sites/{site.key}/files/{attachment.public_id}",
     }]
-    event = async_to_sync(_next_event)(layer, channel)
-    assert event == {"type": "chat.frame", "frame": frame}
-    async_to_sync(layer.group_discard)(conversation_group(conversation.pk), channel)
+    assert published == [([conversation_group(conversation.pk)],
+                          {"type": "chat.frame", "frame": frame})]
 
 
 def test_a_resend_with_the_same_client_id_is_stored_once(client, site):
