@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.core import mail as django_mail
 from django.db import connection
@@ -219,18 +219,22 @@ def test_the_outcome_reaches_the_ticket_page_in_real_time(
     sink_mailbox(port, team=team)
     outbound = _queued_reply(customer, agent, team)
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(ALL_TICKETS_GROUP, channel)
 
-    async def next_event():
-        return await asyncio.wait_for(layer.receive(channel), timeout=5)
-
-    try:
+    def send_and_commit() -> None:
         with django_capture_on_commit_callbacks(execute=True):
             send_outbound_now(outbound.pk)
-        event = async_to_sync(next_event)()
-    finally:
-        async_to_sync(layer.group_discard)(ALL_TICKETS_GROUP, channel)
+
+    async def listen_while_sending() -> dict:
+        # One event loop throughout: the Redis pub/sub layer subscribes per loop.
+        channel = await layer.new_channel()
+        await layer.group_add(ALL_TICKETS_GROUP, channel)
+        try:
+            await sync_to_async(send_and_commit)()
+            return await asyncio.wait_for(layer.receive(channel), timeout=5)
+        finally:
+            await layer.group_discard(ALL_TICKETS_GROUP, channel)
+
+    event = async_to_sync(listen_while_sending)()
     assert event == {
         "type": "ticket.changed", "ticket": {"id": outbound.ticket_id, "status": "open"}
     }
