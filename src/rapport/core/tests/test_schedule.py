@@ -61,3 +61,9 @@ def test_the_clock_thread_stops_when_asked():
     thread.start()
     thread.join(timeout=5)
     assert not thread.is_alive()
+
+
+def test_idempotency_records_are_pruned_on_the_clock():
+    from rapport.api.tasks import prune_idempotency
+
+    assert prune_idempotency.module_path in {job.name for job in schedule.registered()}
