@@ -20,6 +20,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def fresh_channel_layer():
+    """A layer per test, as a server process has one per event loop: channels-redis keeps
+    per-channel locks that a closed test loop could leave bound to itself."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
 def team(db):
     return TeamFactory(name="Billing")
 

@@ -3,6 +3,7 @@ take, transfer and end. Thin: permission-scoped reads, then one verb from handli
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -102,16 +103,23 @@ def _back(ticket_id: int) -> HttpResponse:
     return redirect("tickets:detail", pk=ticket_id)
 
 
+def _attempt(request: AgentRequest, verb: Callable[[], object]) -> bool:
+    """Run one chat verb; a refusal becomes the page's error message."""
+    try:
+        verb()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    return True
+
+
 @require_POST
 @agent_required
 def take(request: AgentRequest, ticket_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ticket_id)
-    try:
-        handling.take_chat(conversation, agent=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        if request.POST.get("from") == "console":
-            return redirect("chat_console:console")
+    taken = _attempt(request, lambda: handling.take_chat(conversation, agent=request.user))
+    if not taken and request.POST.get("from") == "console":
+        return redirect("chat_console:console")
     return _back(ticket_id)
 
 
@@ -124,14 +132,11 @@ def transfer(request: AgentRequest, ticket_id: int) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return _back(ticket_id)
     target = form.cleaned_data["target"]
-    try:
-        handling.transfer_chat(
-            conversation, actor=request.user, note=form.cleaned_data["note"],
-            to_agent=target if isinstance(target, User) else None,
-            to_team=target if isinstance(target, Team) else None,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if not _attempt(request, lambda: handling.transfer_chat(
+        conversation, actor=request.user, note=form.cleaned_data["note"],
+        to_agent=target if isinstance(target, User) else None,
+        to_team=target if isinstance(target, Team) else None,
+    )):
         return _back(ticket_id)
     messages.success(request, _("The chat was transferred to %(target)s.") % {"target": target})
     return redirect("chat_console:console")
@@ -141,9 +146,6 @@ def transfer(request: AgentRequest, ticket_id: int) -> HttpResponse:
 @agent_required
 def end(request: AgentRequest, ticket_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ticket_id)
-    try:
-        handling.end_chat(conversation, agent=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _attempt(request, lambda: handling.end_chat(conversation, agent=request.user))
     return _back(ticket_id)
 

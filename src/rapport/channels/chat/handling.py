@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from rapport.accounts.models import Team, User
 from rapport.channels.chat import services
+from rapport.channels.chat.frames import status_frame
 from rapport.channels.chat.models import ChatConversation, ConversationStatus, EndReason
 from rapport.core.effects import publish_on_commit
 from rapport.core.errors import InvalidInput
@@ -74,8 +75,7 @@ def take_chat(conversation: ChatConversation, *, agent: User) -> ChatConversatio
     name = agent.first_name or agent.get_username()
     with _chat_language(conversation):
         text = _("%(name)s joined the chat.") % {"name": name}
-    services.publish(conversation, {"type": "status", "status": conversation.status,
-                                    "agent": name, "text": text})
+    services.publish(conversation, {**status_frame(conversation, name), "text": text})
     return conversation
 
 
@@ -101,8 +101,8 @@ def transfer_chat(
         else:
             text = _("We are passing your chat to a colleague who can see everything said "
                      "so far. Please stay here.")
-    services.publish(conversation, {"type": "status", "status": "transferred",
-                                    "agent": name or None, "text": text})
+    services.publish(conversation, {**status_frame(conversation, name or None),
+                                    "status": "transferred", "text": text})
     receivers = [agent_group(to_agent.pk)] if to_agent else []
     if to_team is not None:
         receivers.append(team_group(to_team.pk))

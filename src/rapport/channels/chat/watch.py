@@ -12,7 +12,7 @@ read (an index on status), so the cost follows the queue, not the history.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -52,7 +52,7 @@ def alert_waiting_chats() -> list[int]:
 
 
 @transaction.atomic
-def _alert(conversation: ChatConversation, now: object, waited: timedelta) -> bool:
+def _alert(conversation: ChatConversation, now: datetime, waited: timedelta) -> bool:
     won = ChatConversation.objects.filter(
         pk=conversation.pk, alerted_at__isnull=True, status=ConversationStatus.WAITING
     ).update(alerted_at=now)
@@ -80,13 +80,13 @@ def close_abandoned_chats() -> list[int]:
         seen = conversation.visitor.last_seen_at or conversation.started_at
         if now - seen < timedelta(seconds=conversation.site.abandon_after_seconds):
             continue
-        if _abandon(conversation, now):
+        if _abandon(conversation):
             closed.append(conversation.ticket_id)
     return closed
 
 
 @transaction.atomic
-def _abandon(conversation: ChatConversation, now: object) -> bool:
+def _abandon(conversation: ChatConversation) -> bool:
     if not end_conversation(conversation, reason=EndReason.ABANDONED):
         return False
     tickets.change_tags(conversation.ticket, actor=None, add=[ABANDONED_TAG])

@@ -4,31 +4,22 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers, get_channel_layer
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
+from channels.layers import get_channel_layer
 
 from rapport.core import consumers
 from rapport.core.realtime import presence_group
-from rapport.core.routing import websocket_urlpatterns
+from rapport.core.tests.sockets import agent_communicator
 from rapport.tickets import services
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")
+]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    """A layer per test, as a server process has one per event loop: channels-redis keeps
-    per-channel locks that a closed test loop could leave bound to itself."""
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
 
 
 async def _connect(user):
-    socket = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/agent/")
-    socket.scope["user"] = user
-    connected, _ = await socket.connect()
+    socket, connected = await agent_communicator(user)
     assert connected
     return socket
 

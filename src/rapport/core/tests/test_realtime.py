@@ -9,32 +9,20 @@ from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 
 from rapport.core import realtime
-from rapport.core.routing import websocket_urlpatterns
+from rapport.core.tests.sockets import agent_communicator
 from rapport.tickets import services
 from rapport.tickets.models import Priority
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")
+]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    """A layer per test, as a server process has one per event loop: channels-redis keeps
-    per-channel locks that a closed test loop could leave bound to itself."""
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
 
 
-async def _connect(user):
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/agent/")
-    communicator.scope["user"] = user
-    connected, _ = await communicator.connect()
-    return communicator, connected
+_connect = agent_communicator
 
 
 async def test_anonymous_is_refused():

@@ -3,23 +3,17 @@ read receipts, and the waiting alert reaching the agent's page."""
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 
 from rapport.channels.chat import watch
 from rapport.channels.chat.models import ChatConversation, ChatSite
 from rapport.channels.chat.tests.helpers import ORIGIN, hello, next_of, visitor_socket
-from rapport.core.routing import websocket_urlpatterns
+from rapport.core.tests.sockets import agent_communicator
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")
+]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
 
 
 @pytest.fixture
@@ -29,9 +23,7 @@ def site(team):
 
 
 async def _agent_socket(user):
-    socket = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/agent/")
-    socket.scope["user"] = user
-    connected, _ = await socket.connect()
+    socket, connected = await agent_communicator(user)
     assert connected
     return socket
 
