@@ -1,22 +1,71 @@
-"""A first guess at which of Rapport's languages a text is written in.
+"""Which language a customer's text is written in, detected offline.
 
-Good enough to pick the language of a new customer's acknowledgement and of
-their ticket; an agent can correct it. Script first (Han, Cyrillic), then the
-letters that only Serbian uses among our languages.
+Lingua (a statistical n-gram detector, Rust inside, no network) chooses among the
+languages our customers write; its models load lazily, per script, on first use in a
+process. Croatian and Bosnian are reported as Serbian: the same agents read them and
+Rapport's Serbian locale answers them. When Lingua is not sure (a word or two, mixed
+text) a script-based guess decides.
 """
 
+from __future__ import annotations
+
 import re
+from functools import lru_cache
+from typing import Any
+
+SAMPLE_CHARS = 2_000
+MIN_WORDS = 3
+
+# Lingua's language name -> the code Rapport stores (agents' languages use the same).
+_CODES = {
+    "ENGLISH": "en",
+    "RUSSIAN": "ru",
+    "CHINESE": "zh-hans",
+    "SERBIAN": "sr",
+    "CROATIAN": "sr",
+    "BOSNIAN": "sr",
+    "UKRAINIAN": "uk",
+    "GERMAN": "de",
+    "FRENCH": "fr",
+    "SPANISH": "es",
+}
 
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _SERBIAN_CYRILLIC = re.compile(r"[ђјљњћџЂЈЉЊЋЏ]")
 _SERBIAN_LATIN = re.compile(r"[čćđšžČĆĐŠŽ]")
 _LATIN = re.compile(r"[A-Za-z]")
-SAMPLE_CHARS = 4_000
+_NOISE = re.compile(r"https?://\S+|\S+@\S+|[\d_#*>=-]+")
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in _CODES]
+    return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(
+        0.05
+    ).build()
+
+
+def detect_language(text: str) -> str:
+    """A language code ('en', 'ru', 'zh-hans', 'sr', 'uk', 'de', 'fr', 'es') or ''."""
+    sample = _NOISE.sub(" ", text[:SAMPLE_CHARS]).strip()
+    if not sample:
+        return ""
+    if _HAN.search(sample) and guess_language(sample) == "zh-hans":
+        return "zh-hans"  # no model needed, and none is better at it than the script
+    if len(sample.split()) < MIN_WORDS:
+        # "Hello", "ok", "Thanks!": too little to tell Latin-script languages apart.
+        return "" if guess_language(sample) == "en" else guess_language(sample)
+    found = _detector().detect_language_of(sample)
+    if found is not None:
+        return _CODES[found.name]
+    return guess_language(sample)
 
 
 def guess_language(text: str) -> str:
-    """'zh-hans', 'ru', 'sr' or 'en'; '' when the text has no letters to go by."""
+    """By script alone: 'zh-hans', 'ru', 'sr' or 'en'; '' when there are no letters."""
     sample = text[:SAMPLE_CHARS]
     han = len(_HAN.findall(sample))
     cyrillic = len(_CYRILLIC.findall(sample))

@@ -70,7 +70,7 @@ def submit_contact_form(
     customer = find_or_create_by_email(email, name=name, language=language)
     ticket = create_ticket(
         actor=customer, requester=customer, subject=subject, body=Body(text=text, files=files),
-        channel=Channel.WEB, language=language,
+        channel=Channel.WEB, language=language, source="portal",
     )
     enqueue_on_commit(send_ticket_confirmation, ticket.pk, normalise_email(email))
     return ticket

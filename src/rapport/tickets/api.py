@@ -129,6 +129,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[Ticke
             assignee=_assignee(payload.assignee_id), tags=payload.tags,
             language=payload.language, fields=payload.custom_fields,
             metadata=None if payload.from_agent else {"submitted_by_agent": user.pk},
+            source="api",
         )
     # A ticket created without tags has none: no need to ask the database.
     return Status(201, TicketOut.of(ticket, tags=None if payload.tags else []))

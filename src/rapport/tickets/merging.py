@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 from rapport.core.errors import InvalidInput
 from rapport.reports.models import ReportingEventName as RE
 from rapport.reports.services import record_event
+from rapport.tickets.hooks import Change, announce
 from rapport.tickets.models import EventKind, Message, Status, Ticket
 from rapport.tickets.services import (
     Actor,
+    _agent_id,
     _change_status,
     _event,
     _require_agent,
@@ -51,6 +53,7 @@ def merge_tickets(source: Ticket, target: Ticket, *, actor: Actor) -> Ticket:
     target.last_customer_message_at = max(latest, default=None)
     _save(source, now, "merged_into", "status", "closed_at", "solved_at")
     _save(target, now, "last_customer_message_at")
-    record_event(RE.MERGED, ticket=source, at=now, agent_id=actor.pk if actor else None,
+    record_event(RE.MERGED, ticket=source, at=now, agent_id=_agent_id(actor),
                  data={"into": target.pk})
+    announce(Change.MERGED, source, actor=actor, at=now, into=target.pk)
     return target

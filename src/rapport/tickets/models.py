@@ -135,6 +135,11 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
     last_agent_message_at = models.DateTimeField(null=True, blank=True)
+    # Where it came in: "mailbox:3", "chat_site:2", "portal", "api"… (routing conditions).
+    source = models.CharField(max_length=64, blank=True, editable=False)
+    # The earliest running SLA deadline, kept by the sla app; "next ticket" and the
+    # inbox countdowns read it. None when no target is running.
+    sla_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -152,6 +157,7 @@ class Ticket(models.Model):
                 fields=["assignee", "is_open", "-updated_at", "-id"], name="ticket_assignee_idx"
             ),
             models.Index(fields=["requester", "-updated_at"], name="ticket_requester_idx"),
+            models.Index(fields=["team", "is_open", "sla_due_at"], name="ticket_team_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -201,6 +207,7 @@ class Message(models.Model):
         "contacts.Customer", null=True, blank=True, on_delete=models.SET_NULL
     )
     channel = models.CharField(max_length=12, choices=Channel.choices)
+    language = models.CharField(max_length=10, blank=True, help_text=_("Detected on arrival"))
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True, help_text=_("Sanitised; safe to render"))
     channel_metadata = models.JSONField(default=dict, blank=True)

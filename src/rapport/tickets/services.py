@@ -18,6 +18,7 @@ from rapport.accounts.models import Team, User
 from rapport.contacts.models import Customer
 from rapport.core.effects import publish_on_commit
 from rapport.core.errors import Conflict, InvalidInput, PermissionDenied
+from rapport.core.language import detect_language
 from rapport.core.realtime import ticket_groups
 from rapport.core.sanitize import html_to_text, sanitize_html, text_to_html
 from rapport.reports.models import ReportingEventName as RE
@@ -25,6 +26,7 @@ from rapport.reports.services import record_event
 from rapport.tickets import custom_fields
 from rapport.tickets.attachments import IncomingFile, store_files, validate_files
 from rapport.tickets.delivery import deliver_reply
+from rapport.tickets.hooks import Change, announce
 from rapport.tickets.models import (
     DONE_STATUSES,
     UNSOLVED_STATUSES,
@@ -40,7 +42,25 @@ from rapport.tickets.models import (
     fold,
 )
 
-Actor = User | Customer | None
+
+class _System:
+    """Rapport itself acting: routing, automations, periodic jobs. Stored as no actor."""
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def __str__(self) -> str:
+        return _("Rapport")
+
+
+SYSTEM = _System()
+
+# None is the system too (kept for older callers); new code passes SYSTEM.
+Actor = User | Customer | _System | None
+
+
+def is_system(actor: object) -> bool:
+    return actor is None or isinstance(actor, _System)
 
 
 @dataclass
@@ -51,6 +71,11 @@ class Body:
     # Set only by a channel whose own, stricter-than-default sanitiser already ran
     # (email keeps inline images as placeholders, which the default policy drops).
     html_is_sanitised: bool = False
+
+    @cached_property
+    def language(self) -> str:
+        """The language the text is written in, detected offline ('' if unknown)."""
+        return detect_language(self.cleaned[0])
 
     @cached_property
     def cleaned(self) -> tuple[str, str]:
@@ -77,6 +102,17 @@ def _require_agent(actor: Actor) -> User:
     if not isinstance(actor, User) or not actor.is_active:
         raise PermissionDenied(_("Only agents can do this."))
     return actor
+
+
+def _require_agent_or_system(actor: Actor) -> User | _System:
+    """An active agent, or SYSTEM (None counts as SYSTEM)."""
+    if is_system(actor):
+        return SYSTEM
+    return _require_agent(actor)
+
+
+def _agent_id(actor: Actor) -> int | None:
+    return actor.pk if isinstance(actor, User) else None
 
 
 def _event(ticket: Ticket, kind: EventKind, actor: Actor, now: datetime, **data: Any) -> None:
@@ -113,6 +149,7 @@ def _append_message(
     message = Message.objects.create(
         ticket=ticket, seq=ticket.timeline_seq, direction=direction, is_public=public,
         channel=channel, body_text=text, body_html=safe_html,
+        language=body.language if direction == Direction.INBOUND else "",
         channel_metadata=metadata or {}, external_id=external_id, created_at=now,
         **_actor_fields(actor, "author"),
     )
@@ -125,9 +162,13 @@ def create_ticket(
     *, actor: Actor, requester: Customer, subject: str, body: Body, channel: str,
     priority: int = Priority.NORMAL, team: Team | None = None, assignee: User | None = None,
     tags: list[str] | None = None, language: str = "", fields: dict[str, Any] | None = None,
-    metadata: dict[str, Any] | None = None, external_id: str = "",
+    metadata: dict[str, Any] | None = None, external_id: str = "", source: str = "",
 ) -> Ticket:
-    """Open a ticket with its first message: inbound from a customer, outbound from an agent."""
+    """Open a ticket with its first message: inbound from a customer, outbound from an agent.
+
+    `source` names where it came in (``mailbox:3``, ``chat_site:2``, ``portal``…) for
+    routing rules and reports.
+    """
     subject = subject.strip()[:250]
     if not subject:
         raise InvalidInput(_("A subject is required."), code="subject_required")
@@ -138,13 +179,14 @@ def create_ticket(
     ticket = Ticket.objects.create(
         subject=subject, subject_folded=fold(subject), channel=channel, requester=requester,
         priority=Priority(priority),
-        team=team, assignee=assignee, language=language or requester.language,
+        team=team, assignee=assignee,
+        language=language or (body.language if not by_agent else "") or requester.language,
         custom_fields=custom_fields.validate(fields or {}, partial=False),
         status=Status.OPEN if by_agent else Status.NEW, created_at=now, updated_at=now,
-        last_customer_message_at=None if by_agent else now,
+        last_customer_message_at=None if by_agent else now, source=source[:64],
     )
     _event(ticket, EventKind.CREATED, actor, now, channel=channel)
-    _append_message(
+    message = _append_message(
         ticket, body, actor=actor, now=now, channel=channel, metadata=metadata,
         direction=Direction.OUTBOUND if by_agent else Direction.INBOUND, public=True,
         external_id=external_id,
@@ -153,6 +195,7 @@ def create_ticket(
         ticket.tags.set(_tags_named(tags))
     _save(ticket, now)
     record_event(RE.TICKET_CREATED, ticket=ticket, at=now)
+    announce(Change.CREATED, ticket, actor=actor, at=now, message=message)
     return ticket
 
 
@@ -179,28 +222,44 @@ def post_reply(
         )
         ticket.last_customer_message_at = now
         record_event(RE.CUSTOMER_REPLY, ticket=ticket, at=now)
+        old_status = ticket.status
         if reopen and ticket.status in (Status.SOLVED, Status.PENDING):
             _change_status(ticket, Status.OPEN, actor, now)
         _save(ticket, now, "last_customer_message_at", "status", "solved_at")
+        announce(Change.CUSTOMER_REPLIED, ticket, actor=actor, at=now, message=message)
+        _announce_status(ticket, old_status, actor, now)
         return message
-    agent = _require_agent(actor)
+    agent = _require_agent_or_system(actor)
     message = _append_message(
         ticket, body, actor=agent, direction=Direction.OUTBOUND, public=True,
         channel=channel or ticket.channel, now=now, metadata=metadata, external_id=external_id,
     )
-    _record_agent_reply(ticket, agent, now)
-    if ticket.assignee_id is None:
-        _change_assignee(ticket, agent, agent, now)
+    old_status, old_assignee = ticket.status, ticket.assignee_id
+    if isinstance(agent, User):
+        _record_agent_reply(ticket, agent, now)
+        if ticket.assignee_id is None:
+            _change_assignee(ticket, agent, agent, now)
     new_status = status or (Status.OPEN if ticket.status == Status.NEW else None)
     if new_status and new_status != ticket.status:
         _change_status(ticket, new_status, agent, now)
     _save(ticket, now, "first_response_at", "last_agent_message_at", "status", "assignee",
           "solved_at", "closed_at")
     deliver_reply(message)
+    announce(Change.AGENT_REPLIED, ticket, actor=agent, at=now, message=message)
+    if ticket.assignee_id != old_assignee:
+        announce(Change.ASSIGNED, ticket, actor=agent, at=now, old=old_assignee,
+                 new=ticket.assignee_id)
+    _announce_status(ticket, old_status, agent, now)
     return message
 
 
+def _announce_status(ticket: Ticket, old: str, actor: Actor, now: datetime) -> None:
+    if ticket.status != old:
+        announce(Change.STATUS_CHANGED, ticket, actor=actor, at=now, old=old, new=ticket.status)
+
+
 def _record_agent_reply(ticket: Ticket, agent: User, now: datetime) -> None:
+    """An agent's public reply: a system message (an automation's email) is not one."""
     since = ticket.last_customer_message_at or ticket.created_at
     if ticket.first_response_at is None:
         ticket.first_response_at = now
@@ -212,7 +271,7 @@ def _record_agent_reply(ticket: Ticket, agent: User, now: datetime) -> None:
 
 @transaction.atomic
 def add_note(ticket: Ticket, *, actor: Actor, body: Body) -> Message:
-    agent = _require_agent(actor)
+    agent = _require_agent_or_system(actor)
     ticket = _lock(ticket)
     now = timezone.now()
     message = _append_message(
@@ -220,6 +279,7 @@ def add_note(ticket: Ticket, *, actor: Actor, body: Body) -> Message:
         channel=Channel.INTERNAL, now=now,
     )
     _save(ticket, now)
+    announce(Change.NOTE_ADDED, ticket, actor=agent, at=now, message=message)
     return message
 
 
@@ -233,7 +293,7 @@ def _change_status(ticket: Ticket, new: str, actor: Actor, now: datetime) -> Non
         raise InvalidInput(_("A closed ticket cannot change status."), code="ticket_closed")
     ticket.status = new
     _event(ticket, EventKind.STATUS, actor, now, old=old, new=new)
-    agent_id = actor.pk if isinstance(actor, User) else None
+    agent_id = _agent_id(actor)
     if new == Status.SOLVED:
         ticket.solved_at = now
         record_event(RE.SOLVED, ticket=ticket, at=now, since=ticket.created_at, agent_id=agent_id)
@@ -247,17 +307,19 @@ def _change_status(ticket: Ticket, new: str, actor: Actor, now: datetime) -> Non
 
 @transaction.atomic
 def set_status(ticket: Ticket, *, actor: Actor, status: str) -> Ticket:
-    _require_agent(actor)
+    actor = _require_agent_or_system(actor)
     ticket = _lock(ticket)
     now = timezone.now()
+    old = ticket.status
     _change_status(ticket, status, actor, now)
     _save(ticket, now, "status", "solved_at", "closed_at")
+    _announce_status(ticket, old, actor, now)
     return ticket
 
 
 @transaction.atomic
 def set_priority(ticket: Ticket, *, actor: Actor, priority: int) -> Ticket:
-    _require_agent(actor)
+    actor = _require_agent_or_system(actor)
     if priority not in Priority.values:
         raise InvalidInput(_("Unknown priority."), code="invalid_priority")
     ticket = _lock(ticket)
@@ -267,6 +329,8 @@ def set_priority(ticket: Ticket, *, actor: Actor, priority: int) -> Ticket:
         ticket.priority = priority
         _event(ticket, EventKind.PRIORITY, actor, now, old=old, new=Priority(priority).key)
         _save(ticket, now, "priority")
+        announce(Change.PRIORITY_CHANGED, ticket, actor=actor, at=now, old=old,
+                 new=Priority(priority).key)
     return ticket
 
 
@@ -288,9 +352,10 @@ def assign(
     change_team: bool = False,
 ) -> Ticket:
     """Set the assignee and, when change_team is true, the team (None clears either)."""
-    _require_agent(actor)
+    actor = _require_agent_or_system(actor)
     ticket = _lock(ticket)
     now = timezone.now()
+    old_team, old_assignee = ticket.team_id, ticket.assignee_id
     if change_team and ticket.team_id != (team.pk if team else None):
         old = ticket.team
         ticket.team = team
@@ -299,13 +364,25 @@ def assign(
     if ticket.assignee_id != (assignee.pk if assignee else None):
         _change_assignee(ticket, assignee, actor, now)
     _save(ticket, now, "assignee", "team")
+    _announce_moves(ticket, old_team, old_assignee, actor, now)
     return ticket
+
+
+def _announce_moves(
+    ticket: Ticket, old_team: int | None, old_assignee: int | None, actor: Actor, now: datetime
+) -> None:
+    if ticket.team_id != old_team:
+        announce(Change.TEAM_CHANGED, ticket, actor=actor, at=now, old=old_team,
+                 new=ticket.team_id)
+    if ticket.assignee_id != old_assignee:
+        announce(Change.ASSIGNED, ticket, actor=actor, at=now, old=old_assignee,
+                 new=ticket.assignee_id)
 
 
 @transaction.atomic
 def set_team(ticket: Ticket, *, actor: Actor, team: Team | None) -> Ticket:
     """Move the ticket to another team (or none), keeping its assignee."""
-    _require_agent(actor)
+    _require_agent_or_system(actor)
     ticket = _lock(ticket)
     return assign(ticket, actor=actor, assignee=ticket.assignee, team=team, change_team=True)
 
@@ -324,7 +401,7 @@ def transfer(
     agent it keeps its team unless another one is given. The note is an event of the
     timeline (kept with the history) and the latest one heads the ticket page.
     """
-    agent = _require_agent(actor)
+    agent = _require_agent_or_system(actor)
     note = note.strip()
     if not note:
         raise InvalidInput(_("Say in a note what the next agent should know."),
@@ -337,6 +414,7 @@ def transfer(
     if assignee is not None and assignee.pk == ticket.assignee_id and team is None:
         raise InvalidInput(_("This agent already has the ticket."), code="same_agent")
     now = timezone.now()
+    old_team, old_assignee = ticket.team_id, ticket.assignee_id
     if team is not None and team.pk != ticket.team_id:
         old = ticket.team
         ticket.team = team
@@ -348,6 +426,9 @@ def transfer(
            to_agent=assignee.pk if assignee else None, to_agent_name=str(assignee or ""),
            to_team=team.pk if team else None, to_team_name=str(team or ""))
     _save(ticket, now, "assignee", "team")
+    announce(Change.TRANSFERRED, ticket, actor=agent, at=now, note=note,
+             to_agent=assignee.pk if assignee else None, to_team=team.pk if team else None)
+    _announce_moves(ticket, old_team, old_assignee, agent, now)
     return ticket
 
 
@@ -379,9 +460,8 @@ def _tags_named(names: list[str]) -> list[Tag]:
 def change_tags(
     ticket: Ticket, *, actor: Actor, add: list[str] = (), remove: list[str] = ()  # type: ignore[assignment]
 ) -> Ticket:
-    """Add and remove tags; actor None is the system (a periodic job), never a customer."""
-    if actor is not None:
-        _require_agent(actor)
+    """Add and remove tags: by an agent or the system, never a customer."""
+    actor = _require_agent_or_system(actor)
     ticket = _lock(ticket)
     now = timezone.now()
     before = set(ticket.tags.values_list("name", flat=True))
@@ -391,15 +471,17 @@ def change_tags(
         return ticket
     ticket.tags.add(*to_add)
     ticket.tags.remove(*Tag.objects.filter(name__in=removed))
-    _event(ticket, EventKind.TAGS, actor, now,
-           added=sorted(t.name for t in to_add), removed=sorted(removed))
+    added = sorted(t.name for t in to_add)
+    _event(ticket, EventKind.TAGS, actor, now, added=added, removed=sorted(removed))
     _save(ticket, now)
+    announce(Change.TAGS_CHANGED, ticket, actor=actor, at=now, added=added,
+             removed=sorted(removed))
     return ticket
 
 
 @transaction.atomic
 def update_fields(ticket: Ticket, *, actor: Actor, values: dict[str, Any]) -> Ticket:
-    _require_agent(actor)
+    actor = _require_agent_or_system(actor)
     ticket = _lock(ticket)
     now = timezone.now()
     cleaned = custom_fields.validate(values, partial=True)
@@ -409,6 +491,7 @@ def update_fields(ticket: Ticket, *, actor: Actor, values: dict[str, Any]) -> Ti
         ticket.custom_fields = {**ticket.custom_fields, **changed}
         _event(ticket, EventKind.FIELDS, actor, now, old=old, new=changed)
         _save(ticket, now, "custom_fields")
+        announce(Change.FIELDS_CHANGED, ticket, actor=actor, at=now, old=old, new=changed)
     return ticket
 
 
@@ -421,10 +504,12 @@ def update_subject(ticket: Ticket, *, actor: Actor, subject: str) -> Ticket:
     ticket = _lock(ticket)
     now = timezone.now()
     if subject != ticket.subject:
-        _event(ticket, EventKind.SUBJECT, actor, now, old=ticket.subject, new=subject)
+        old = ticket.subject
+        _event(ticket, EventKind.SUBJECT, actor, now, old=old, new=subject)
         ticket.subject = subject
         ticket.subject_folded = fold(subject)
         _save(ticket, now, "subject", "subject_folded")
+        announce(Change.SUBJECT_CHANGED, ticket, actor=actor, at=now, old=old, new=subject)
     return ticket
 
 

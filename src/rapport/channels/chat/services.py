@@ -25,7 +25,7 @@ from rapport.contacts.services import create_customer, find_or_create_by_email
 from rapport.core.effects import enqueue_on_commit, publish_on_commit
 from rapport.core.emailaddr import normalise_email
 from rapport.core.errors import InvalidInput
-from rapport.core.language import guess_language
+from rapport.core.language import detect_language
 from rapport.reports.models import ReportingEventName as RE
 from rapport.reports.services import record_event
 from rapport.tickets import services as tickets
@@ -80,10 +80,11 @@ def open_conversation(
     """A new chat: a ticket on the chat channel whose first message is the visitor's."""
     text = _clean_text(text)
     customer = customer_for(visitor, name=name, email=email)
-    language = guess_language(text) or customer.language or site.language
+    language = detect_language(text) or customer.language or site.language
     ticket = tickets.create_ticket(
         actor=customer, requester=customer, subject=_subject(text), channel=Channel.CHAT,
         body=tickets.Body(text=text), team=site.team, language=language,
+        source=f"chat_site:{site.pk}",
     )
     conversation = ChatConversation.objects.create(
         site=site, visitor=visitor, ticket=ticket, started_at=ticket.created_at

@@ -138,7 +138,7 @@ def _open_offline_ticket(site: ChatSite, data: dict[str, str]) -> Any:
     return tickets.create_ticket(
         actor=customer, requester=customer, subject=text.splitlines()[0][:80] if text else "",
         body=tickets.Body(text=text), channel=Channel.EMAIL, team=site.team,
-        language=customer.language or site.language,
+        language=customer.language or site.language, source=f"chat_site:{site.pk}",
     )
 
 

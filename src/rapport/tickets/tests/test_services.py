@@ -27,14 +27,31 @@ def names(ticket):
 def test_create_ticket_writes_message_event_and_report(customer, team):
     ticket = make_ticket(requester=customer, team=team, tags=["Late-Carrier", "vip"])
     assert ticket.status == Status.NEW
-    assert ticket.language == "ru"
+    assert customer.language == "ru"
+    assert ticket.language == "en"  # what they wrote in, detected, beats their profile
     message = ticket.messages.get()
+    assert message.language == "en"
     assert message.direction == Direction.INBOUND
     assert message.author_customer == customer
     assert message.body_html == "<p>Hello, it is late.</p>"
     assert [e.kind for e in ticket.events.all()] == [EventKind.CREATED]
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["late-carrier", "vip"]
     assert names(ticket) == ["ticket_created"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thanks!", "ru"),  # too short to tell: the customer's preferred language
+        ("Посылка так и не пришла, что мне делать?", "ru"),
+        ("Пакет још није стигао, шта да радим?", "sr"),
+        ("我的包裹还没有到，请帮我查一下", "zh-hans"),
+        ("The parcel never arrived, what should I do?", "en"),
+    ],
+)
+def test_ticket_language_is_detected_from_the_text(customer, text, expected):
+    ticket = make_ticket(requester=customer, text=text)
+    assert ticket.language == expected
 
 
 def test_empty_message_is_refused(customer):

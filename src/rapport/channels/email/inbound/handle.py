@@ -32,7 +32,7 @@ from rapport.channels.email.quotes import split_reply
 from rapport.contacts.models import Customer
 from rapport.contacts.services import find_or_create_by_email
 from rapport.core.emailaddr import normalise_email
-from rapport.core.language import guess_language
+from rapport.core.language import detect_language
 from rapport.tickets import services as ticket_services
 from rapport.tickets.attachments import IncomingFile
 from rapport.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
@@ -124,7 +124,7 @@ def _file(
     recipients = [*inbound.envelope_to, *(a.address for a in parsed.to + parsed.cc)]
     match = find_thread(parsed, sender, recipients)
     outcome["thread"] = match.as_outcome()
-    language = guess_language(parsed.text) or (mailbox.language if mailbox else "")
+    language = detect_language(parsed.text) or (mailbox.language if mailbox else "")
     customer = find_or_create_by_email(sender, name=parsed.from_name, language=language)
     body, extra = _body(parsed)
     metadata = {"email": _metadata(inbound, parsed, verdict, match, extra)}
@@ -173,6 +173,7 @@ def _post(
         language=fields.get("language") or language,
         tags=_tags(fields.get("tags", "")),
         metadata=metadata,
+        source=f"mailbox:{mailbox.pk}" if mailbox else "email",
         external_id=(parsed.message_id or "")[:255],
     )
     return ticket, ticket.messages.order_by("seq").last()  # type: ignore[return-value]
