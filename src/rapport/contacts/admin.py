@@ -19,8 +19,8 @@ class CustomerInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "domain", "share_tickets", "created_at"]
-    list_filter = ["share_tickets"]
+    list_display = ["name", "domain", "tier", "share_tickets", "created_at"]
+    list_filter = ["share_tickets", "tier"]
     search_fields = ["name", "domain"]
     inlines = [CustomerInline]
 

@@ -4,8 +4,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Tier(models.TextChoices):
+    """A service level sold to the customer; routing rules and SLA policies can use it."""
+
+    STANDARD = "standard", _("Standard")
+    PREMIUM = "premium", _("Premium")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
 class Company(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
+    tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices, blank=True)
     domain = models.CharField(_("email domain"), max_length=200, blank=True)
     share_tickets = models.BooleanField(
         _("members see each other's tickets"),
@@ -36,6 +45,10 @@ class Customer(models.Model):
     company = models.ForeignKey(
         Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
     )
+    tier = models.CharField(
+        _("tier"), max_length=12, choices=Tier.choices, blank=True,
+        help_text=_("Blank: the company's tier."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
@@ -50,6 +63,10 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.email or self.phone or f"#{self.pk}"
+
+    @property
+    def effective_tier(self) -> str:
+        return self.tier or (self.company.tier if self.company_id and self.company else "")
 
     @property
     def first_name(self) -> str:
