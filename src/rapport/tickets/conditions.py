@@ -132,12 +132,12 @@ def _holds(condition: dict[str, Any], facts: Facts) -> bool:
     op, expected = condition["op"], condition.get("value")
     actual = getter(facts)
     if op in TEXT_OPS:
-        source = actual if isinstance(actual, Facts) else None
-        if source is None:
-            text = str(actual or "").casefold()
-            hits = [str(w).casefold() in text for w in expected if str(w).strip()]
+        words = list(expected or [])
+        if isinstance(actual, Facts):
+            hits = _keyword_hits(actual, words)
         else:
-            hits = _keyword_hits(source, list(expected))
+            text = str(actual or "").casefold()
+            hits = [str(w).casefold() in text for w in words if str(w).strip()]
         if op == "contains_any":
             return any(hits)
         if op == "contains_all":
