@@ -18,6 +18,14 @@ class ReportingEventName(models.TextChoices):
     CHAT_WAIT_ALERT = "chat_wait_alert"
     CHAT_ABANDONED = "chat_abandoned"
     CHAT_TRANSFERRED = "chat_transferred"
+    AUTO_ASSIGNED = "auto_assigned"
+    CHAT_OFFER_MISSED = "chat_offer_missed"
+    ESCALATED = "escalated"
+    OWNERSHIP_ALARM = "ownership_alarm"
+    SLA_WARNING = "sla_warning"
+    SLA_BREACHED = "sla_breached"
+    TRIGGER_FIRED = "trigger_fired"
+    MACRO_APPLIED = "macro_applied"
 
 
 class ReportingEvent(models.Model):
