@@ -113,6 +113,11 @@ class AgentEventsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "chat.transferred", "ticket": event["ticket"],
                               "by": event.get("by"), "note": event.get("note")})
 
+    async def agent_alert(self, event: dict[str, Any]) -> None:
+        """A line for this agent, already in their language (offers, alarms, SLA warnings)."""
+        await self.send_json({"type": "agent.alert", "text": event.get("text", ""),
+                              "kind": event.get("kind", ""), "ticket": event.get("ticket")})
+
     # --- the visitor of the chat ticket being viewed -------------------------------------
     async def chat_frame(self, event: dict[str, Any]) -> None:
         """Frames of the viewed chat: the visitor typing, reading, writing."""

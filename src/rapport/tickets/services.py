@@ -196,6 +196,7 @@ def create_ticket(
     _save(ticket, now)
     record_event(RE.TICKET_CREATED, ticket=ticket, at=now)
     announce(Change.CREATED, ticket, actor=actor, at=now, message=message)
+    ticket.refresh_from_db()  # listeners (routing) may have given it a team or an agent
     return ticket
 
 
@@ -371,12 +372,13 @@ def assign(
 def _announce_moves(
     ticket: Ticket, old_team: int | None, old_assignee: int | None, actor: Actor, now: datetime
 ) -> None:
-    if ticket.team_id != old_team:
-        announce(Change.TEAM_CHANGED, ticket, actor=actor, at=now, old=old_team,
-                 new=ticket.team_id)
+    # The agent first: a listener may hand the ticket to someone in its new team.
     if ticket.assignee_id != old_assignee:
         announce(Change.ASSIGNED, ticket, actor=actor, at=now, old=old_assignee,
                  new=ticket.assignee_id)
+    if ticket.team_id != old_team:
+        announce(Change.TEAM_CHANGED, ticket, actor=actor, at=now, old=old_team,
+                 new=ticket.team_id)
 
 
 @transaction.atomic

@@ -84,8 +84,24 @@ class World:
             "T mail": lambda: OutboundEmail.objects.get(ticket=self.t).pk,
             "T inbound mail": lambda: InboundEmail.objects.get(ticket=self.t).message_id,
             "chat site": lambda: ChatSite.objects.get_or_create(name="Shop")[0].key,
+            "T offer": lambda: self.t_offer().pk,
         }
         return refs[name]()
+
+    def t_offer(self) -> Any:
+        """A chat offer of T, pending, to T's assignee."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from rapport.routing.models import ChatOffer, OfferState
+
+        now = timezone.now()
+        offer, _created = ChatOffer.objects.get_or_create(
+            ticket=self.t, agent=self.users["assignee"], state=OfferState.PENDING,
+            defaults={"offered_at": now, "expires_at": now + timedelta(minutes=5)},
+        )
+        return offer
 
     def url(self, url_name: str, kwargs: dict[str, str], query: str = "") -> str:
         """Values in LITERAL_ARGS go in as they are; every other value is a ref name."""

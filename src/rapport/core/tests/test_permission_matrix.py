@@ -112,6 +112,8 @@ READS = [
     Read("chat_console:console", "L  L  L  O  O  O  S  O  O"),
     Read("chat_console:lists", "L  L  L  O  O  O  S  O  O"),
     Read("chat_console:panel", "L  L  L  O  H  H  O  O  O", {"ticket_id": "T"}),
+    # Routing: the supervisors' page of ownership alarms and escalations.
+    Read("routing:attention", "L  L  L  F  F  F  F  O  O"),
     # The customer portal: agents are nobody there, whatever their role.
     Read("portal:tickets", "L  S  O  L  L  L  L  L  L"),
     Read("portal:ticket", "L  S  H  L  L  L  L  L  L", {"number": "T"}),
@@ -250,6 +252,13 @@ class Write:
         return client.post(url, self.data(world))
 
 
+def offer_state(w: World) -> Any:
+    from rapport.routing.models import ChatOffer
+
+    w.t_offer()  # exists before the request, as in the URL
+    return list(ChatOffer.objects.order_by("pk").values_list("pk", "state"))
+
+
 def outbound_state(w: World) -> Any:
     from rapport.channels.email.models import OutboundEmail
 
@@ -300,6 +309,14 @@ WRITES = [
           lambda w: {"target": f"team:{w.u.team_id}", "note": "Probe transfer"}),
     Write("end chat T", "chat_console:end", CHANGES_T, {"ticket_id": "T"}, lambda w: {},
           state=chat_state),
+    # The offer is T's assignee's: anyone else who sees T is sent back, nothing changed.
+    Write("accept the chat offer of T", "routing:accept", "L  L  L  R  H  H  D  R  R",
+          {"pk": "T", "offer_id": "T offer"}, lambda w: {}, state=offer_state),
+    Write("decline the chat offer of T", "routing:decline", "L  L  L  R  H  H  D  R  R",
+          {"pk": "T", "offer_id": "T offer"}, lambda w: {}, state=offer_state),
+    Write("escalate T", "routing:escalate", CHANGES_T, {"pk": "T"},
+          lambda w: {"reason": "engineer", "target": f"team:{w.u.team_id}",
+                     "note": "Probe escalation"}),
     Write("portal: reply to T", "portal:ticket", "L  D  H  L  L  L  L  L  L", {"number": "T"},
           lambda w: {"message": "Probe reply"}),
 ]
@@ -362,6 +379,7 @@ NOT_TICKET_SCOPED = {
     "accounts:token_create": "a token for the signed-in agent only",
     "accounts:language": "the signed-in agent's own interface language",
     "accounts:presence": "the signed-in agent's own online/away status",
+    "routing:next": "assigns the agent a ticket of their own teams; routing/tests cover it",
     "api:create_ticket": "a new ticket; nothing existing is read",
     "api:create_tag": "tags are shared by every agent",
     "api:create_customer": "customers are shared by every agent",
@@ -410,7 +428,7 @@ def test_every_url_is_in_a_table():
 
 SAMPLE_ARGS = {"pk": "T", "number": "T", "ticket_id": "T", "customer_id": "C",
                "public_id": "reply file", "prop": "status", "token": "not-a-real-token",
-               "message_pk": "T inbound mail", "site_key": "chat site"}
+               "message_pk": "T inbound mail", "site_key": "chat site", "offer_id": "T offer"}
 
 
 def _sample_url(url_name: str, world: World) -> str:

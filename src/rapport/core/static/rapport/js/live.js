@@ -11,6 +11,8 @@
  * - Chat: on a chat ticket the visitor's typing and read receipts are shown in the chat
  *   panel; a chat waiting too long, or transferred to this agent, raises an alert with a
  *   link (an aria-live region), and lists marked data-live-list refresh like the inbox.
+ * - "agent.alert": a text written for this agent by the server, in their language (a chat
+ *   offered to them, an ownership alarm, an SLA warning), shown the same way.
  * Loaded as a file (CSP: script-src 'self'); no third-party code besides HTMX. */
 (function () {
   "use strict";
@@ -201,6 +203,10 @@
     else if (message.type === "chat.typing") showVisitorTyping(message);
     else if (message.type === "chat.read") showVisitorRead(message);
     else if (message.type === "chat.waiting" || message.type === "chat.transferred") chatAlert(message);
+    else if (message.type === "agent.alert" && message.ticket) {
+      alertAgent(message.text || "", message.ticket);
+      changed(message.ticket);
+    }
   }
 
   function connect() {

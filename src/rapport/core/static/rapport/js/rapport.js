@@ -141,6 +141,13 @@
     return true;
   }
 
+  function nextTicket() {
+    var form = document.querySelector("[data-next-ticket]");
+    if (!form) return false;
+    form.requestSubmit();
+    return true;
+  }
+
   var shortcuts = {
     "j": function () { return move(1); },
     "k": function () { return move(-1); },
@@ -149,6 +156,7 @@
     "x": toggleCurrent,
     "r": function () { return openComposer("reply"); },
     "n": function () { return openComposer("note"); },
+    "N": nextTicket,
     "/": focusSearch,
     "?": showHelp
   };
