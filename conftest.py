@@ -19,6 +19,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_routing_rules():
+    """Routing keeps the active rules in memory for a few seconds; a test's rolled-back
+    rules must not route the next test's tickets."""
+    from rapport.routing.services import forget_rules
+
+    forget_rules()
+    yield
+    forget_rules()
+
+
 @pytest.fixture
 def fresh_channel_layer():
     """A layer per test, as a server process has one per event loop: channels-redis keeps

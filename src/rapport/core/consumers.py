@@ -116,7 +116,8 @@ class AgentEventsConsumer(AsyncJsonWebsocketConsumer):
     async def agent_alert(self, event: dict[str, Any]) -> None:
         """A line for this agent, already in their language (offers, alarms, SLA warnings)."""
         await self.send_json({"type": "agent.alert", "text": event.get("text", ""),
-                              "kind": event.get("kind", ""), "ticket": event.get("ticket")})
+                              "kind": event.get("kind", ""), "ticket": event.get("ticket"),
+                              "url": event.get("url")})
 
     # --- the visitor of the chat ticket being viewed -------------------------------------
     async def chat_frame(self, event: dict[str, Any]) -> None:

@@ -28,6 +28,7 @@ from rapport.demo.people import create_cast, remove_cast
 from rapport.demo.plans import TICKET_COUNT, plan_tickets
 from rapport.demo.playback import Player
 from rapport.demo.roster import DEMO_PASSWORD, SEED, Roster, build_roster, seeded_random
+from rapport.routing.demo import install_demo_routing
 from rapport.tickets.models import Attachment, Message
 
 DATASET_NAME = "northwind-parcel"
@@ -81,6 +82,7 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
         customers=list(cast.customers.values()), users=list(cast.agents.values()),
         teams=list(cast.teams.values()), rng=seeded_random(seed), start=start - timedelta(days=1),
     )
+    routing_rules = install_demo_routing(cast.teams)
     mailboxes = ensure_mailboxes(cast.teams)
     chat_sites = ensure_chat_site(cast.teams)
     live_chats = seed_live_chats(
@@ -91,7 +93,7 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
     ticket_ids = [t.pk for t in tickets]
     counts = {
         "agents": len(cast.agents), "teams": len(cast.teams), "mailboxes": mailboxes,
-        "chat_sites": chat_sites, "live_chats": live_chats,
+        "chat_sites": chat_sites, "live_chats": live_chats, "routing_rules": routing_rules,
         "customers": len(cast.customers), "tickets": len(tickets),
         "messages": Message.objects.filter(ticket_id__in=ticket_ids).count(),
         "attachments": Attachment.objects.filter(message__ticket_id__in=ticket_ids).count(),

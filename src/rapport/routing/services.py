@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -41,20 +41,46 @@ ROUTING = "routing"
 
 def team_settings(team_id: int, *, lock: bool = False) -> TeamRouting:
     """The team's routing settings (defaults on first use); lock=True serialises decisions."""
-    settings, _created = TeamRouting.objects.get_or_create(team_id=team_id)
-    if lock:
-        return TeamRouting.objects.select_for_update().get(pk=settings.pk)
-    return settings
+    rows = TeamRouting.objects.select_for_update() if lock else TeamRouting.objects
+    found = rows.filter(team_id=team_id).first()
+    if found is not None:
+        return found
+    TeamRouting.objects.get_or_create(team_id=team_id)
+    return rows.get(team_id=team_id)
 
 
 # --- Rules ----------------------------------------------------------------------------
 
-def first_matching_rule(ticket: Ticket, message: Message | None) -> RoutingRule | None:
+RULES_TTL_SECONDS = 5.0
+_rules_cache: tuple[float, list[tuple[RoutingRule, list[int]]]] = (0.0, [])
+
+
+def active_rules() -> list[tuple[RoutingRule, list[int]]]:
+    """The active rules with their required skill ids, read at most every few seconds
+    per process (every new ticket reads them; an admin's change shows within seconds)."""
+    global _rules_cache
+    read_at, rules = _rules_cache
+    if time.monotonic() - read_at > RULES_TTL_SECONDS:
+        rules = [(rule, sorted(s.pk for s in rule.required_skills.all()))
+                 for rule in RoutingRule.objects.filter(active=True).prefetch_related(
+                     "required_skills")]
+        _rules_cache = (time.monotonic(), rules)
+    return rules
+
+
+def forget_rules() -> None:
+    global _rules_cache
+    _rules_cache = (0.0, [])
+
+
+def first_matching_rule(
+    ticket: Ticket, message: Message | None
+) -> tuple[RoutingRule | None, list[int]]:
     facts = Facts(ticket=ticket, message=message)
-    for rule in RoutingRule.objects.filter(active=True).prefetch_related("required_skills"):
+    for rule, skills in active_rules():
         if matches(rule.conditions, facts):
-            return rule
-    return None
+            return rule, skills
+    return None, []
 
 
 def _apply_rule(ticket: Ticket, rule: RoutingRule) -> Ticket:
@@ -71,16 +97,15 @@ def _apply_rule(ticket: Ticket, rule: RoutingRule) -> Ticket:
 def route_new_ticket(ticket: Ticket, message: Message | None) -> Ticket:
     """Rules first (team, priority, tags, skills), then an agent of that team."""
     with caused_by(ROUTING):
-        rule = first_matching_rule(ticket, message)
+        rule, skills = first_matching_rule(ticket, message)
         if rule is not None:
             ticket = _apply_rule(ticket, rule)
         TicketRouting.objects.create(
-            ticket=ticket, rule=rule,
-            required_skills=sorted(s.pk for s in rule.required_skills.all()) if rule else [],
+            ticket=ticket, rule=rule, required_skills=skills,
             unassigned_since=None if ticket.assignee_id else timezone.now(),
         )
         if ticket.assignee_id is None and ticket.team_id is not None:
-            dispatch(ticket)
+            dispatch(ticket, skills=skills)
     return ticket
 
 
@@ -93,18 +118,19 @@ def required_skills(ticket: Ticket) -> list[int]:
 
 
 def choose_agent(
-    ticket: Ticket, settings: TeamRouting, *, exclude: list[int] | None = None
+    ticket: Ticket, settings: TeamRouting, *, exclude: list[int] | None = None,
+    skills: list[int] | None = None,
 ) -> User | None:
     assert ticket.team_id is not None
     found = eligibility.candidates(
         ticket.team_id, language=ticket.language, channel=ticket.channel,
-        skills=required_skills(ticket), exclude=exclude or [],
+        skills=required_skills(ticket) if skills is None else skills, exclude=exclude or [],
     )
     chosen = eligibility.pick(found, settings.strategy)
     return chosen.agent if chosen else None
 
 
-def dispatch(ticket: Ticket) -> User | None:
+def dispatch(ticket: Ticket, *, skills: list[int] | None = None) -> User | None:
     """Give an unassigned ticket of an auto-assigning team to an agent (or offer a chat).
 
     Returns the agent, or None when the ticket stays in the team's queue.
@@ -117,7 +143,7 @@ def dispatch(ticket: Ticket) -> User | None:
     if ticket.channel == Channel.CHAT:
         return offer_chat(ticket, settings)
     started = time.perf_counter()
-    agent = choose_agent(ticket, settings)
+    agent = choose_agent(ticket, settings, skills=skills)
     if agent is None:
         return None
     decided_ms = (time.perf_counter() - started) * 1000
@@ -129,9 +155,14 @@ def dispatch(ticket: Ticket) -> User | None:
 
 def _note_assignment(agent: User, ticket: Ticket, decided_ms: float) -> None:
     now = timezone.now()
-    AgentRouting.objects.update_or_create(user=agent, defaults={"last_assigned_at": now})
+    _mark_assigned(agent, now)
     record_event(RE.AUTO_ASSIGNED, ticket=ticket, at=now, agent_id=agent.pk,
                  data={"decision_ms": round(decided_ms, 3)})
+
+
+def _mark_assigned(agent: User, now: datetime) -> None:
+    if not AgentRouting.objects.filter(user=agent).update(last_assigned_at=now):
+        AgentRouting.objects.update_or_create(user=agent, defaults={"last_assigned_at": now})
 
 
 # --- Chat offers ----------------------------------------------------------------------
@@ -152,7 +183,7 @@ def offer_chat(ticket: Ticket, settings: TeamRouting) -> User | None:
         ticket=ticket, agent=agent, offered_at=now,
         expires_at=now + timedelta(seconds=settings.chat_offer_seconds),
     )
-    AgentRouting.objects.update_or_create(user=agent, defaults={"last_assigned_at": now})
+    _mark_assigned(agent, now)
     with translation.override(agent.ui_language or None):
         text = _("Chat #%(number)s is offered to you: %(subject)s — accept within "
                  "%(seconds)s s.") % {"number": ticket.pk, "subject": ticket.subject,

@@ -17,21 +17,26 @@ def watch_routing() -> dict[str, int]:
 
 
 @task()
-def email_ownership_alarm(alarm_id: int, supervisor_id: int) -> None:
-    """Tell a supervisor by email that a ticket is sitting without an owner or an answer."""
+def email_ownership_alarms(alarm_ids: list[int], supervisor_id: int) -> None:
+    """Tell a supervisor by email which tickets sit without an owner or an answer."""
     from rapport.accounts.models import User
     from rapport.routing.models import OwnershipAlarm
     from rapport.routing.watch import alarm_text
 
-    alarm = OwnershipAlarm.objects.select_related("ticket").filter(pk=alarm_id).first()
+    alarms = list(OwnershipAlarm.objects.select_related("ticket").filter(pk__in=alarm_ids)
+                  .order_by("raised_at", "pk"))
     supervisor = User.objects.filter(pk=supervisor_id, is_active=True).first()
-    if alarm is None or supervisor is None or not supervisor.email:
+    if not alarms or supervisor is None or not supervisor.email:
         return
-    minutes = int((alarm.raised_at - alarm.since).total_seconds() // 60)
-    link = settings.SITE_URL + reverse(
-        "tickets:detail", args=[alarm.ticket_id])
+    base = settings.SITE_URL
     with translation.override(supervisor.ui_language or settings.LANGUAGE_CODE):
-        text = alarm_text(alarm.kind, alarm.ticket, minutes)
-        subject = _("Needs attention: ticket #%(number)s") % {"number": alarm.ticket_id}
-    EmailMessage(subject=subject, body=f"{text}\n\n{link}\n", to=[supervisor.email],
-                 headers={"Auto-Submitted": "auto-generated"}).send()
+        lines = [f"{alarm_text(a)}\n{base}{reverse('tickets:detail', args=[a.ticket_id])}"
+                 for a in alarms]
+        if len(alarms) == 1:
+            subject = _("Needs attention: ticket #%(number)s") % {"number": alarms[0].ticket_id}
+        else:
+            subject = _("Needs attention: %(count)s tickets") % {"count": len(alarms)}
+        footer = _("Everything that needs attention: %(link)s") % {
+            "link": base + reverse("routing:attention")}
+    EmailMessage(subject=subject, body="\n\n".join(lines) + f"\n\n{footer}\n",
+                 to=[supervisor.email], headers={"Auto-Submitted": "auto-generated"}).send()

@@ -17,8 +17,10 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rapport.accounts.availability import available
 from rapport.accounts.models import Role, Team, User
@@ -108,9 +110,12 @@ def _release_agent(
 
 # --- Ownership alarms -----------------------------------------------------------------
 
+TOASTS_PER_SUPERVISOR = 3  # more alarms in one pass become one line linking to the list
+
+
 def raise_ownership_alarms(teams: list[TeamRouting], now: datetime | None = None) -> int:
     now = now or timezone.now()
-    raised = 0
+    raised: list[OwnershipAlarm] = []
     for settings in teams:
         if settings.unassigned_alarm_minutes is not None:
             raised += _unassigned(settings, now - timedelta(
@@ -118,15 +123,16 @@ def raise_ownership_alarms(teams: list[TeamRouting], now: datetime | None = None
         if settings.unanswered_alarm_minutes is not None:
             raised += _unanswered(settings, now - timedelta(
                 minutes=settings.unanswered_alarm_minutes), now)
-    return raised
+    _notify_supervisors(raised)
+    return len(raised)
 
 
-def _alarmed(kind: str, since: F | OuterRef) -> Exists:
+def _alarmed(kind: str, since: OuterRef) -> Exists:
     return Exists(OwnershipAlarm.objects.filter(ticket_id=OuterRef("pk"), kind=kind,
                                                 since=since))
 
 
-def _unassigned(settings: TeamRouting, cutoff: datetime, now: datetime) -> int:
+def _unassigned(settings: TeamRouting, cutoff: datetime, now: datetime) -> list[OwnershipAlarm]:
     rows = TicketRouting.objects.filter(
         unassigned_since__lte=cutoff, ticket__team_id=settings.team_id,
         ticket__is_open=True, ticket__assignee__isnull=True,
@@ -135,11 +141,11 @@ def _unassigned(settings: TeamRouting, cutoff: datetime, now: datetime) -> int:
                                              kind=AlarmKind.UNASSIGNED,
                                              since=OuterRef("unassigned_since")))
     ).values_list("ticket_id", "unassigned_since")[:ALARM_BATCH]
-    return sum(_raise(ticket_id, AlarmKind.UNASSIGNED, since, settings, now)
-               for ticket_id, since in rows if since is not None)
+    return [alarm for ticket_id, since in rows if since is not None
+            if (alarm := _raise(ticket_id, AlarmKind.UNASSIGNED, since, settings, now))]
 
 
-def _unanswered(settings: TeamRouting, cutoff: datetime, now: datetime) -> int:
+def _unanswered(settings: TeamRouting, cutoff: datetime, now: datetime) -> list[OwnershipAlarm]:
     rows = Ticket.objects.filter(
         team_id=settings.team_id, is_open=True, status__in=ACTIVE_WORK,
         last_customer_message_at__lte=cutoff,
@@ -149,54 +155,69 @@ def _unanswered(settings: TeamRouting, cutoff: datetime, now: datetime) -> int:
     ).exclude(
         _alarmed(AlarmKind.UNANSWERED, OuterRef("last_customer_message_at"))
     ).values_list("pk", "last_customer_message_at")[:ALARM_BATCH]
-    return sum(_raise(ticket_id, AlarmKind.UNANSWERED, since, settings, now)
-               for ticket_id, since in rows if since is not None)
+    return [alarm for ticket_id, since in rows if since is not None
+            if (alarm := _raise(ticket_id, AlarmKind.UNANSWERED, since, settings, now))]
 
 
-def supervisors_of(team_id: int) -> list[User]:
+def supervisors_of(team_id: int | None) -> list[User]:
     """The team's leads and supervisors; with none, every supervisor and admin."""
-    members = User.objects.filter(is_active=True, membership__team_id=team_id).filter(
+    found = list(User.objects.filter(is_active=True, membership__team_id=team_id).filter(
         Q(role__in=[Role.SUPERVISOR, Role.ADMIN]) | Q(membership__is_lead=True)
-    ).distinct()
-    found = list(members)
+    ).distinct()) if team_id is not None else []
     if found:
         return found
     return list(User.objects.filter(is_active=True, role__in=[Role.SUPERVISOR, Role.ADMIN]))
 
 
 def _raise(ticket_id: int, kind: str, since: datetime, settings: TeamRouting,
-           now: datetime) -> int:
-    """1 when this call raised the alarm, 0 when it existed already."""
+           now: datetime) -> OwnershipAlarm | None:
+    """The new alarm, or None when another worker raised it first."""
     try:
         with transaction.atomic():
             alarm = OwnershipAlarm.objects.create(ticket_id=ticket_id, kind=kind, since=since,
                                                   raised_at=now, team_id=settings.team_id)
-            _alert_supervisors(alarm, settings)
+            record_event(RE.OWNERSHIP_ALARM, ticket=Ticket.objects.get(pk=ticket_id), at=now,
+                         since=since, data={"kind": kind})
     except IntegrityError:
-        return 0  # another worker raised it first
-    return 1
+        return None
+    return alarm
 
 
-def _alert_supervisors(alarm: OwnershipAlarm, settings: TeamRouting) -> None:
-    from rapport.routing.tasks import email_ownership_alarm
+def _notify_supervisors(alarms: list[OwnershipAlarm]) -> None:
+    """A live line per alarm (or one line for many) and one email per supervisor."""
+    from rapport.routing.tasks import email_ownership_alarms
 
-    ticket = Ticket.objects.get(pk=alarm.ticket_id)
-    minutes = int((alarm.raised_at - alarm.since).total_seconds() // 60)
-    record_event(RE.OWNERSHIP_ALARM, ticket=ticket, at=alarm.raised_at,
-                 since=alarm.since, data={"kind": alarm.kind})
-    for supervisor in supervisors_of(settings.team_id):
+    by_supervisor: dict[int, tuple[User, list[OwnershipAlarm]]] = {}
+    for alarm in alarms:
+        for supervisor in supervisors_of(alarm.team_id):
+            by_supervisor.setdefault(supervisor.pk, (supervisor, []))[1].append(alarm)
+    for supervisor, theirs in by_supervisor.values():
         with translation.override(supervisor.ui_language or None):
-            text = alarm_text(alarm.kind, ticket, minutes)
-        publish_on_commit([agent_group(supervisor.pk)], {
-            "type": "agent.alert", "kind": "alarm", "text": text,
+            _toast(supervisor, theirs)
+        enqueue_on_commit(email_ownership_alarms, [a.pk for a in theirs], supervisor.pk)
+
+
+def _toast(supervisor: User, alarms: list[OwnershipAlarm]) -> None:
+    group = [agent_group(supervisor.pk)]
+    if len(alarms) > TOASTS_PER_SUPERVISOR:
+        text = ngettext("%(count)s ticket needs attention.",
+                        "%(count)s tickets need attention.", len(alarms)) % {
+                            "count": len(alarms)}
+        publish_on_commit(group, {"type": "agent.alert", "kind": "alarm", "text": text,
+                                  "url": reverse("routing:attention")})
+        return
+    for alarm in alarms:
+        ticket = alarm.ticket
+        publish_on_commit(group, {
+            "type": "agent.alert", "kind": "alarm", "text": alarm_text(alarm),
             "ticket": {"id": ticket.pk, "subject": ticket.subject},
         })
-        enqueue_on_commit(email_ownership_alarm, alarm.pk, supervisor.pk)
 
 
-def alarm_text(kind: str, ticket: Ticket, minutes: int) -> str:
-    values = {"number": ticket.pk, "subject": ticket.subject, "minutes": minutes}
-    if kind == AlarmKind.UNASSIGNED:
+def alarm_text(alarm: OwnershipAlarm) -> str:
+    minutes = int((alarm.raised_at - alarm.since).total_seconds() // 60)
+    values = {"number": alarm.ticket_id, "subject": alarm.ticket.subject, "minutes": minutes}
+    if alarm.kind == AlarmKind.UNASSIGNED:
         return _("#%(number)s has had no agent for %(minutes)s minutes: %(subject)s") % values
     return _("#%(number)s: the customer has waited %(minutes)s minutes for a reply: "
              "%(subject)s") % values

@@ -51,7 +51,8 @@ def test_a_chat_is_offered_not_assigned_and_accepting_takes_it(site, make_agent)
     services.accept_offer(offer.pk, agent=agent)
     ticket.refresh_from_db()
     conversation.refresh_from_db()
-    assert ticket.assignee == agent and conversation.status == ConversationStatus.ACTIVE
+    assert ticket.assignee == agent
+    assert conversation.status == ConversationStatus.ACTIVE
     offer.refresh_from_db()
     assert offer.state == OfferState.ACCEPTED
 
@@ -138,7 +139,8 @@ def test_two_agents_pressing_next_get_different_tickets(team, customer, make_age
     a, b = make_agent(), make_agent()
     got_a = services.take_next_ticket(a)
     got_b = services.take_next_ticket(b)
-    assert got_a.pk == first.pk and got_b is None
+    assert got_a.pk == first.pk
+    assert got_b is None
 
 
 def test_next_ticket_button(team, customer, make_agent, client):

@@ -160,13 +160,13 @@
     if (line && latest && message.seq >= latest) line.textContent = line.getAttribute("data-label-seen");
   }
 
-  function alertAgent(text, ticket) {
+  function alertAgent(text, ticket, url) {
     var region = document.getElementById("live-alerts");
     if (!region) return;
     var item = document.createElement("div");
     item.className = "live-alert";
     var link = document.createElement("a");
-    link.href = "/tickets/" + ticket.id + "/";
+    link.href = url || "/tickets/" + ticket.id + "/";
     link.textContent = text;
     var close = document.createElement("button");
     close.type = "button";
@@ -203,9 +203,9 @@
     else if (message.type === "chat.typing") showVisitorTyping(message);
     else if (message.type === "chat.read") showVisitorRead(message);
     else if (message.type === "chat.waiting" || message.type === "chat.transferred") chatAlert(message);
-    else if (message.type === "agent.alert" && message.ticket) {
-      alertAgent(message.text || "", message.ticket);
-      changed(message.ticket);
+    else if (message.type === "agent.alert" && (message.ticket || message.url)) {
+      alertAgent(message.text || "", message.ticket, message.url);
+      if (message.ticket) changed(message.ticket);
     }
   }
 
