@@ -266,6 +266,9 @@ RAPPORT_MAX_ATTACHMENTS_PER_MESSAGE = 10
 RAPPORT_PORTAL_LINK_MAX_AGE = int(os.environ.get("RAPPORT_PORTAL_LINK_MAX_AGE", 24 * 3600))
 RAPPORT_PORTAL_SUBMISSIONS_PER_HOUR = int(os.environ.get("RAPPORT_PORTAL_RATE", "10"))
 RAPPORT_IDEMPOTENCY_TTL = 24 * 3600
+# Outgoing webhooks may reach private/loopback addresses only for these hosts, IPs or
+# networks (comma-separated, e.g. "hooks.internal,10.1.2.0/24"); see docs/webhooks.md.
+RAPPORT_WEBHOOK_ALLOWED_HOSTS = _env_list("RAPPORT_WEBHOOK_ALLOWED_HOSTS", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 
