@@ -21,7 +21,7 @@ CONDITIONS_HELP = _(
     'JSON, e.g. {"all": [{"field": "language", "op": "is", "value": "zh-hans"}, '
     '{"field": "keywords", "op": "contains_any", "value": ["refund", "возврат"]}]}. '
     "Fields: channel, source, mailbox, chat_site, language, status, priority, team, "
-    "assignee, tags, company, tier, keywords, field:<custom field key>."
+    "assignee, tags, company, tier, keywords, field:KEY (a custom field)."
 )
 
 

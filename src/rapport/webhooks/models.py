@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rapport.accounts.models import Team
 
@@ -33,8 +34,8 @@ def unknown_events(events: object) -> list[str]:
 
 
 class CircuitState(models.TextChoices):
-    CLOSED = "closed", _("Closed")
-    OPEN = "open", _("Open")
+    CLOSED = "closed", pgettext_lazy("circuit breaker", "Closed (sending)")
+    OPEN = "open", pgettext_lazy("circuit breaker", "Open (paused after failures)")
     HALF_OPEN = "half_open", _("Half-open (next attempt is a probe)")
 
 
