@@ -29,6 +29,7 @@ from rapport.demo.plans import TICKET_COUNT, plan_tickets
 from rapport.demo.playback import Player
 from rapport.demo.roster import DEMO_PASSWORD, SEED, Roster, build_roster, seeded_random
 from rapport.routing.demo import install_demo_routing
+from rapport.sla.demo import install_demo_sla
 from rapport.tickets.models import Attachment, Message
 
 DATASET_NAME = "northwind-parcel"
@@ -83,6 +84,7 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
         teams=list(cast.teams.values()), rng=seeded_random(seed), start=start - timedelta(days=1),
     )
     routing_rules = install_demo_routing(cast.teams)
+    sla_policies = install_demo_sla()["policies"]
     mailboxes = ensure_mailboxes(cast.teams)
     chat_sites = ensure_chat_site(cast.teams)
     live_chats = seed_live_chats(
@@ -94,6 +96,7 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
     counts = {
         "agents": len(cast.agents), "teams": len(cast.teams), "mailboxes": mailboxes,
         "chat_sites": chat_sites, "live_chats": live_chats, "routing_rules": routing_rules,
+        "sla_policies": sla_policies,
         "customers": len(cast.customers), "tickets": len(tickets),
         "messages": Message.objects.filter(ticket_id__in=ticket_ids).count(),
         "attachments": Attachment.objects.filter(message__ticket_id__in=ticket_ids).count(),

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rapport.sla import views
 
 app_name = "sla"
-urlpatterns: list = []
+urlpatterns = [
+    path("tickets/<int:pk>/panel/", views.panel, name="ticket_panel"),
+]

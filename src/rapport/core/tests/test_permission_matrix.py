@@ -112,6 +112,8 @@ READS = [
     Read("chat_console:console", "L  L  L  O  O  O  S  O  O"),
     Read("chat_console:lists", "L  L  L  O  O  O  S  O  O"),
     Read("chat_console:panel", "L  L  L  O  H  H  O  O  O", {"ticket_id": "T"}),
+    # The SLA panel of a ticket page (its live refresh): targets, never the ticket's text.
+    Read("sla:ticket_panel", "L  L  L  O  H  H  O  O  O", {"pk": "T"}),
     # Routing: the supervisors' page of ownership alarms and escalations.
     Read("routing:attention", "L  L  L  F  F  F  F  O  O"),
     # The customer portal: agents are nobody there, whatever their role.
@@ -265,6 +267,14 @@ def outbound_state(w: World) -> Any:
     return list(OutboundEmail.objects.order_by("pk").values_list("pk", "status"))
 
 
+def probe_macro(w: World) -> dict[str, Any]:
+    """A macro every agent may apply: only seeing the ticket decides."""
+    from rapport.automation.models import Macro
+
+    macro, _ = Macro.objects.get_or_create(name="Probe macro", defaults={"note": "Probe note"})
+    return {"macro": macro.pk}
+
+
 WRITES = [
     Write("retry the mail of T's reply", "email_outbound:retry", CHANGES_T, {"pk": "T mail"},
           lambda w: {}, state=outbound_state),
@@ -309,6 +319,8 @@ WRITES = [
           lambda w: {"target": f"team:{w.u.team_id}", "note": "Probe transfer"}),
     Write("end chat T", "chat_console:end", CHANGES_T, {"ticket_id": "T"}, lambda w: {},
           state=chat_state),
+    Write("apply a macro to T", "automation:apply_macro", CHANGES_T, {"ticket_id": "T"},
+          probe_macro),
     # The offer is T's assignee's: anyone else who sees T is sent back, nothing changed.
     Write("accept the chat offer of T", "routing:accept", "L  L  L  R  H  H  D  R  R",
           {"pk": "T", "offer_id": "T offer"}, lambda w: {}, state=offer_state),
