@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rapport.automation import views
 
 app_name = "automation"
-urlpatterns: list = []
+urlpatterns = [
+    path("tickets/<int:ticket_id>/macro/", views.apply, name="apply_macro"),
+]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.audit.services import record_audit
+from rapport.automation.demo import install_demo_automation
 from rapport.channels.chat.models import ChatSite
 from rapport.core.effects import effects_suppressed
 from rapport.core.errors import DomainError
@@ -85,6 +86,7 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
     )
     routing_rules = install_demo_routing(cast.teams)
     sla_policies = install_demo_sla()["policies"]
+    automation = install_demo_automation()
     mailboxes = ensure_mailboxes(cast.teams)
     chat_sites = ensure_chat_site(cast.teams)
     live_chats = seed_live_chats(
@@ -96,7 +98,7 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
     counts = {
         "agents": len(cast.agents), "teams": len(cast.teams), "mailboxes": mailboxes,
         "chat_sites": chat_sites, "live_chats": live_chats, "routing_rules": routing_rules,
-        "sla_policies": sla_policies,
+        "sla_policies": sla_policies, **automation,
         "customers": len(cast.customers), "tickets": len(tickets),
         "messages": Message.objects.filter(ticket_id__in=ticket_ids).count(),
         "attachments": Attachment.objects.filter(message__ticket_id__in=ticket_ids).count(),

@@ -32,6 +32,8 @@ class Facts:
     ticket: Ticket
     message: Message | None = None
     change: str = ""  # a tickets.hooks.Change value, for triggers
+    previous_status: str = ""  # for triggers: the status before a ticket.status change
+    actor: str = ""  # for triggers: who made the change, one of ACTOR_KINDS
 
     @cached_property
     def tags(self) -> set[str]:
@@ -90,13 +92,18 @@ FIELDS: dict[str, tuple[Getter, tuple[str, ...]]] = {
     "tier": (lambda f: f.requester.effective_tier, SCALAR_OPS),
     "keywords": (lambda f: f, TEXT_OPS),
     "change": (lambda f: f.change, SCALAR_OPS),
+    "previous_status": (lambda f: f.previous_status, SCALAR_OPS),
+    "actor": (lambda f: f.actor, SCALAR_OPS),
 }
+ACTOR_KINDS = ("customer", "agent", "system")
 CUSTOM_FIELD_PREFIX = "field:"
 
 _CHOICES: dict[str, list[Any]] = {
     "channel": list(Channel.values),
     "status": list(Status.values),
     "priority": list(Priority.values),
+    "previous_status": list(Status.values),
+    "actor": list(ACTOR_KINDS),
 }
 
 

@@ -89,3 +89,15 @@ def test_valid_spec_is_normalised():
     spec = {"all": [{"field": "priority", "op": "at_least", "value": 3, "extra": 1}]}
     assert validate(spec) == {"all": [c("priority", "at_least", 3)], "any": []}
     assert validate(None) == {}
+
+
+def test_trigger_facts_previous_status_and_actor(ticket):
+    spec = {"all": [c("previous_status", "is", "pending"), c("actor", "is", "customer")]}
+    assert validate(spec) == {**spec, "any": []}
+    waiting = Facts(ticket=ticket, change="ticket.status", previous_status="pending",
+                    actor="customer")
+    assert matches(spec, waiting)
+    assert not matches(spec, Facts(ticket=ticket, previous_status="pending", actor="agent"))
+    assert not matches(spec, facts(ticket))  # routing and SLA decisions carry neither
+    with pytest.raises(ValidationError):
+        validate({"all": [c("actor", "is", "robot")]})

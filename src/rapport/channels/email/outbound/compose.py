@@ -37,9 +37,16 @@ def headers_for(outbound: OutboundEmail) -> dict[str, str]:
         headers["In-Reply-To"] = _angle(outbound.in_reply_to)
     if outbound.references:
         headers["References"] = " ".join(_angle(r) for r in outbound.references.split())
-    if outbound.kind == OutboundKindOfMail.ACKNOWLEDGEMENT:
+    if outbound.kind == OutboundKindOfMail.ACKNOWLEDGEMENT or _written_by_rapport(outbound):
         headers.update(AUTOMATIC_HEADERS)
     return headers
+
+
+def _written_by_rapport(outbound: OutboundEmail) -> bool:
+    """A reply no agent wrote (a trigger's email, an escalation notice): auto-responders
+    must not answer it."""
+    message = outbound.ticket_message
+    return message is not None and message.author_user_id is None
 
 
 def _signature(message: Message) -> str:

@@ -207,3 +207,16 @@ def test_replayed_history_queues_no_mail(mailbox, customer, agent, team):
         services.post_reply(ticket, actor=agent, body=Body(text="Sent years ago"))
     assert Message.objects.filter(body_text="Sent years ago").exists()
     assert not OutboundEmail.objects.exists()
+
+
+def test_a_reply_no_agent_wrote_is_marked_automatic(
+    sink, mailbox, customer, agent, team, django_capture_on_commit_callbacks
+):
+    ticket = email_ticket(customer, team=team, email={"mailbox_id": mailbox.pk})
+    _reply(ticket, services.SYSTEM, django_capture_on_commit_callbacks,
+           text="We have passed your request to a senior colleague.")
+    _reply(ticket, agent, django_capture_on_commit_callbacks, text="Hello, Olga here.")
+    by_rapport, by_agent = (s.message for s in sink.received)
+    assert by_rapport["Auto-Submitted"] == "auto-replied"
+    assert by_rapport["From"].endswith("<support@example.test>")
+    assert by_agent["Auto-Submitted"] is None
