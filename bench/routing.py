@@ -52,9 +52,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def setup_django(args: argparse.Namespace) -> None:
-    if Path(DATA_DIR).exists():
-        shutil.rmtree(DATA_DIR)
-    os.environ["RAPPORT_DATA_DIR"] = DATA_DIR
+    data_dir = f"{DATA_DIR}_{'rules' if args.time_rules else 'routing'}"
+    if Path(data_dir).exists():
+        shutil.rmtree(data_dir)
+    os.environ["RAPPORT_DATA_DIR"] = data_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "rapport.settings"
     if args.db == "postgres":
         import psycopg
