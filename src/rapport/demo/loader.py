@@ -32,6 +32,7 @@ from rapport.demo.roster import DEMO_PASSWORD, SEED, Roster, build_roster, seede
 from rapport.routing.demo import install_demo_routing
 from rapport.sla.demo import install_demo_sla
 from rapport.tickets.models import Attachment, Message
+from rapport.webhooks.demo import install_demo_webhook
 
 DATASET_NAME = "northwind-parcel"
 DATASET_VERSION = 1
@@ -87,6 +88,7 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
     routing_rules = install_demo_routing(cast.teams)
     sla_policies = install_demo_sla()["policies"]
     automation = install_demo_automation()
+    webhooks = install_demo_webhook()
     mailboxes = ensure_mailboxes(cast.teams)
     chat_sites = ensure_chat_site(cast.teams)
     live_chats = seed_live_chats(
@@ -98,7 +100,7 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
     counts = {
         "agents": len(cast.agents), "teams": len(cast.teams), "mailboxes": mailboxes,
         "chat_sites": chat_sites, "live_chats": live_chats, "routing_rules": routing_rules,
-        "sla_policies": sla_policies, **automation,
+        "sla_policies": sla_policies, **automation, "webhook_endpoints": webhooks,
         "customers": len(cast.customers), "tickets": len(tickets),
         "messages": Message.objects.filter(ticket_id__in=ticket_ids).count(),
         "attachments": Attachment.objects.filter(message__ticket_id__in=ticket_ids).count(),

@@ -116,6 +116,7 @@ READS = [
     Read("sla:ticket_panel", "L  L  L  O  H  H  O  O  O", {"pk": "T"}),
     # Routing: the supervisors' page of ownership alarms and escalations.
     Read("routing:attention", "L  L  L  F  F  F  F  O  O"),
+    Read("webhooks:test_receiver_events", "L  L  L  F  F  F  F  F  O"),
     # The customer portal: agents are nobody there, whatever their role.
     Read("portal:tickets", "L  S  O  L  L  L  L  L  L"),
     Read("portal:ticket", "L  S  H  L  L  L  L  L  L", {"number": "T"}),
@@ -377,6 +378,8 @@ PUBLIC = {
     "chat_channel:offline": "the widget's message form; opens a ticket for the sender only",
     "chat_channel:demo": "the demo shop page that embeds the widget",
     "chat_channel:widget": "the widget script (a redirect to the static file)",
+    "webhooks:test_receiver": "keeps only deliveries signed with an endpoint's secret; "
+                              "answers nothing else",
 }
 # The chat visitor's own endpoints: no session, the visitor's signed token (per site) is
 # the key; channels/chat/tests/test_uploads.py covers who is refused. Without a token
