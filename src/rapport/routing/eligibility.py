@@ -19,12 +19,7 @@ from django.db.models import Count
 
 from rapport.accounts.availability import available
 from rapport.accounts.models import Presence, User
-from rapport.routing.models import (
-    DEFAULT_CHANNEL_LIMITS,
-    AgentCapacity,
-    AgentRouting,
-    Strategy,
-)
+from rapport.routing.models import DEFAULT_CHANNEL_LIMITS, Strategy
 from rapport.tickets.models import Channel, Status, Ticket
 
 ACTIVE_WORK = (Status.NEW, Status.OPEN)
@@ -66,30 +61,38 @@ def speaks(agent: User, language: str) -> bool:
     return any(str(known).split("-")[0].lower() == wanted for known in agent.languages)
 
 
-def loads(agent_ids: Iterable[int]) -> dict[int, Load]:
-    from rapport.channels.chat.handling import LIVE
-    from rapport.channels.chat.models import ChatConversation
-
+def loads(agent_ids: Iterable[int], *, chats: bool = True) -> dict[int, Load]:
+    """New and open tickets per agent and channel; with chats=True also live chats (a chat
+    ticket stays open after its chat ends, for the follow-up by email)."""
     ids = list(agent_ids)
     result: dict[int, Load] = defaultdict(Load)
     rows = (
         Ticket.objects.filter(assignee_id__in=ids, is_open=True, status__in=ACTIVE_WORK)
-        .exclude(channel=Channel.CHAT)
         .values_list("assignee_id", "channel")
         .annotate(n=Count("id"))
         .order_by()
     )
     for agent_id, channel, n in rows:
-        result[agent_id].by_channel[channel] = n
-    chats = (
+        if channel != Channel.CHAT:
+            result[agent_id].by_channel[channel] = n
+        elif not chats:
+            result[agent_id].chats = n  # an upper bound of the live chats: enough here
+    if chats:
+        for agent_id, n in _live_chats(ids):
+            result[agent_id].chats = n
+    return result
+
+
+def _live_chats(ids: list[int]) -> list[tuple[int, int]]:
+    from rapport.channels.chat.handling import LIVE
+    from rapport.channels.chat.models import ChatConversation
+
+    return list(
         ChatConversation.objects.filter(status__in=LIVE, ticket__assignee_id__in=ids)
         .values_list("ticket__assignee_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for agent_id, n in chats:
-        result[agent_id].chats = n
-    return result
 
 
 def online_agents(agents: Iterable[User]) -> list[User]:
@@ -113,9 +116,13 @@ def candidates(
     exclude: Iterable[int] = (),
 ) -> list[Candidate]:
     """The team's agents who may take a ticket of this language and channel right now."""
-    members = User.objects.filter(
-        membership__team_id=team_id, is_active=True
-    ).exclude(pk__in=list(exclude)).only("id", "languages", "presence", "max_chats")
+    members = (
+        User.objects.filter(membership__team_id=team_id, is_active=True)
+        .exclude(pk__in=list(exclude))
+        .select_related("capacity", "routing_state")
+        .only("id", "languages", "presence", "max_chats", "capacity__channel_limits",
+              "capacity__overall_limit", "routing_state__last_assigned_at")
+    )
     agents = [a for a in online_agents(members) if speaks(a, language)]
     needed = set(skills)
     if needed and agents:
@@ -123,23 +130,20 @@ def candidates(
         agents = [a for a in agents if needed <= owned[a.pk]]
     if not agents:
         return []
-    ids = [a.pk for a in agents]
-    load = loads(ids)
-    capacity = {c.user_id: c for c in AgentCapacity.objects.filter(user_id__in=ids)}
-    last = dict(AgentRouting.objects.filter(user_id__in=ids).values_list(
-        "user_id", "last_assigned_at"))
-    found = []
-    for agent in agents:
-        limits = capacity.get(agent.pk)
-        candidate = Candidate(
-            agent=agent, load=load[agent.pk],
-            channel_limits=limits.channel_limits if limits else DEFAULT_CHANNEL_LIMITS,
-            overall_limit=limits.overall_limit if limits else DEFAULT_OVERALL_LIMIT,
-            last_assigned_at=last.get(agent.pk),
-        )
-        if candidate.has_room_for(channel):
-            found.append(candidate)
-    return found
+    load = loads([a.pk for a in agents], chats=channel == Channel.CHAT)
+    found = [_candidate(agent, load[agent.pk]) for agent in agents]
+    return [c for c in found if c.has_room_for(channel)]
+
+
+def _candidate(agent: User, load: Load) -> Candidate:
+    limits = getattr(agent, "capacity", None)
+    state = getattr(agent, "routing_state", None)
+    return Candidate(
+        agent=agent, load=load,
+        channel_limits=limits.channel_limits if limits else DEFAULT_CHANNEL_LIMITS,
+        overall_limit=limits.overall_limit if limits else DEFAULT_OVERALL_LIMIT,
+        last_assigned_at=state.last_assigned_at if state else None,
+    )
 
 
 def pick(found: list[Candidate], strategy: str) -> Candidate | None:
