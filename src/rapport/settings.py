@@ -168,7 +168,13 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "rapport.core.layers.SweepingInMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A folder, not process memory: the web server, the worker and the SMTP server are
+    # separate processes, and routing in the worker must see which agents the web
+    # server knows to be online (and rate limits must hold across them).
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }}
 
 TASKS = {
     "default": {

@@ -25,6 +25,10 @@ _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 _LAYER: dict = CHANNEL_LAYERS["default"]  # noqa: F405
 if "CONFIG" in _LAYER:
     _LAYER["CONFIG"] = {**_LAYER["CONFIG"], "prefix": f"rapport-test-{_WORKER}"}
+if not REDIS_URL:  # noqa: F405
+    # The xdist workers share the data folder: a file cache would let one worker's
+    # cache.clear() wipe another's rate limits and heartbeats.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHES["default"]["KEY_PREFIX"] = f"rapport-test-{_WORKER}"  # noqa: F405
 
 # Tests clear the cache (rate limits, availability); on Redis that is FLUSHDB. Give each
