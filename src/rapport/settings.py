@@ -7,6 +7,7 @@ switch to the scale-out mode.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -171,7 +172,7 @@ else:
     # A folder, not process memory: the web server, the worker and the SMTP server are
     # separate processes, and routing in the worker must see which agents the web
     # server knows to be online (and rate limits must hold across them).
-    CACHES = {"default": {
+    CACHES: dict[str, dict[str, Any]] = {"default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 20_000},
     }}
