@@ -164,7 +164,7 @@ if REDIS_URL:
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
         }
     }
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
@@ -172,7 +172,7 @@ else:
     # A folder, not process memory: the web server, the worker and the SMTP server are
     # separate processes, and routing in the worker must see which agents the web
     # server knows to be online (and rate limits must hold across them).
-    CACHES: dict[str, dict[str, Any]] = {"default": {
+    CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 20_000},
     }}
