@@ -19,7 +19,7 @@ from rapport.accounts.decorators import (
     is_agent,
     supervisor_required,
 )
-from rapport.core.errors import DomainError
+from rapport.core.feedback import attempt, report_form_errors
 from rapport.routing import escalation, queries, services
 from rapport.routing.forms import EscalationForm
 from rapport.routing.models import Escalation
@@ -37,20 +37,11 @@ def next_ticket(request: AgentRequest) -> HttpResponse:
     return redirect("tickets:detail", pk=ticket.pk)
 
 
-def _attempt(request: AgentRequest, verb: Any) -> bool:
-    try:
-        verb()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    return True
-
-
 @require_POST
 @agent_required
 def accept_offer(request: AgentRequest, pk: int, offer_id: int) -> HttpResponse:
     ticket = visible_ticket_or_404(request.user, pk)
-    _attempt(request, lambda: services.accept_offer(offer_id, agent=request.user))
+    attempt(request, lambda: services.accept_offer(offer_id, agent=request.user))
     return redirect("tickets:detail", pk=ticket.pk)
 
 
@@ -58,7 +49,7 @@ def accept_offer(request: AgentRequest, pk: int, offer_id: int) -> HttpResponse:
 @agent_required
 def decline_offer(request: AgentRequest, pk: int, offer_id: int) -> HttpResponse:
     visible_ticket_or_404(request.user, pk)
-    _attempt(request, lambda: services.decline_offer(offer_id, agent=request.user))
+    attempt(request, lambda: services.decline_offer(offer_id, agent=request.user))
     return redirect("chat_console:console")
 
 
@@ -68,9 +59,9 @@ def escalate(request: AgentRequest, pk: int) -> HttpResponse:
     ticket = visible_ticket_or_404(request.user, pk)
     form = EscalationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        report_form_errors(request, form)
         return redirect("tickets:detail", pk=ticket.pk)
-    done = _attempt(request, lambda: escalation.escalate(
+    done = attempt(request, lambda: escalation.escalate(
         ticket, actor=request.user, reason=form.cleaned_data["reason"],
         note=form.cleaned_data["note"], to_supervisor=form.to_supervisor(),
         to_team=form.target_team(),

@@ -188,8 +188,11 @@ def _notify_supervisors(alarms: list[OwnershipAlarm]) -> None:
     from rapport.routing.tasks import email_ownership_alarms
 
     by_supervisor: dict[int, tuple[User, list[OwnershipAlarm]]] = {}
+    per_team: dict[int | None, list[User]] = {}
     for alarm in alarms:
-        for supervisor in supervisors_of(alarm.team_id):
+        if alarm.team_id not in per_team:
+            per_team[alarm.team_id] = supervisors_of(alarm.team_id)
+        for supervisor in per_team[alarm.team_id]:
             by_supervisor.setdefault(supervisor.pk, (supervisor, []))[1].append(alarm)
     for supervisor, theirs in by_supervisor.values():
         with translation.override(supervisor.ui_language or None):

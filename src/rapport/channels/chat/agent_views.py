@@ -3,7 +3,6 @@ take, transfer and end. Thin: permission-scoped reads, then one verb from handli
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from rapport.channels.chat import console, handling
 from rapport.channels.chat.delivery import follow_up_address
 from rapport.channels.chat.forms import TransferForm
 from rapport.channels.chat.models import ChatConversation, ConversationStatus
-from rapport.core.errors import DomainError
+from rapport.core.feedback import attempt, report_form_errors
 from rapport.tickets.models import Channel, Ticket
 
 
@@ -103,21 +102,11 @@ def _back(ticket_id: int) -> HttpResponse:
     return redirect("tickets:detail", pk=ticket_id)
 
 
-def _attempt(request: AgentRequest, verb: Callable[[], object]) -> bool:
-    """Run one chat verb; a refusal becomes the page's error message."""
-    try:
-        verb()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    return True
-
-
 @require_POST
 @agent_required
 def take(request: AgentRequest, ticket_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ticket_id)
-    taken = _attempt(request, lambda: handling.take_chat(conversation, agent=request.user))
+    taken = attempt(request, lambda: handling.take_chat(conversation, agent=request.user))
     if not taken and request.POST.get("from") == "console":
         return redirect("chat_console:console")
     return _back(ticket_id)
@@ -129,10 +118,10 @@ def transfer(request: AgentRequest, ticket_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ticket_id)
     form = TransferForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        report_form_errors(request, form)
         return _back(ticket_id)
     target = form.cleaned_data["target"]
-    if not _attempt(request, lambda: handling.transfer_chat(
+    if not attempt(request, lambda: handling.transfer_chat(
         conversation, actor=request.user, note=form.cleaned_data["note"],
         to_agent=target if isinstance(target, User) else None,
         to_team=target if isinstance(target, Team) else None,
@@ -146,6 +135,6 @@ def transfer(request: AgentRequest, ticket_id: int) -> HttpResponse:
 @agent_required
 def end(request: AgentRequest, ticket_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ticket_id)
-    _attempt(request, lambda: handling.end_chat(conversation, agent=request.user))
+    attempt(request, lambda: handling.end_chat(conversation, agent=request.user))
     return _back(ticket_id)
 
