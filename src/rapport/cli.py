@@ -4,6 +4,7 @@
     rapport worker
     rapport migrate [migrate options]
     rapport createadmin [--username U] [--email E] [--password P]
+    rapport reindex [kind ...] [--keep]
     rapport demo [--no-serve] [--reset] [--host H] [--port P]
     rapport manage <django-admin command and options>
 """
@@ -22,7 +23,9 @@ from types import FrameType
 DEFAULT_SETTINGS = "rapport.settings"
 # Sub-commands handed to django-admin as they are, so every option of the Django command
 # works (e.g. `rapport migrate --plan`).
-PASSTHROUGH = {"manage": [], "migrate": ["migrate"], "createadmin": ["createadmin"]}
+PASSTHROUGH = {
+    "manage": [], "migrate": ["migrate"], "createadmin": ["createadmin"], "reindex": ["reindex"],
+}
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -72,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Listed for --help; main() hands these to Django before argparse sees them.
     commands.add_parser("migrate", help="apply database migrations", add_help=False)
     commands.add_parser("createadmin", help="create an administrator", add_help=False)
+    commands.add_parser("reindex", help="rebuild the search index", add_help=False)
     commands.add_parser("manage", help="any django-admin command", add_help=False)
     return parser
 

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "rapport.sla",
     "rapport.automation",
     "rapport.webhooks",
+    "rapport.search",
+    "rapport.knowledge",
+    "rapport.replies",
+    "rapport.assistant",
     "rapport.reports",
     "rapport.audit",
     "rapport.portal",
@@ -254,6 +258,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("RAPPORT_FROM_EMAIL", "support@rapport.local
 RAPPORT_EMAIL_MAX_BYTES = int(os.environ.get("RAPPORT_EMAIL_MAX_BYTES", 25 * 2**20))
 # Right-hand side of the Message-IDs Rapport writes; mail coming back with it is ours.
 RAPPORT_EMAIL_DOMAIN = os.environ.get("RAPPORT_EMAIL_DOMAIN", "rapport.localhost")
+# The support organisation's name, as replies and the help center show it.
+RAPPORT_COMPANY_NAME = os.environ.get(
+    "RAPPORT_COMPANY_NAME", "Northwind Parcel" if DEMO_MODE else "Support"
+)
 RAPPORT_INSTANCE_ID = os.environ.get("RAPPORT_INSTANCE_ID", RAPPORT_EMAIL_DOMAIN)
 
 # Provider webhooks for inbound mail (/webhooks/email/<provider>/inbound/). Rapport

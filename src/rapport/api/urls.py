@@ -9,6 +9,7 @@ from rapport.accounts.api import teams_router, users_router
 from rapport.api import errors
 from rapport.api.auth import API_AUTH
 from rapport.contacts.api import router as customers_router
+from rapport.search.api import router as search_router
 from rapport.tickets.api import router as tickets_router
 from rapport.tickets.api import tags_router
 
@@ -53,3 +54,4 @@ api.add_router("/v1/tags", tags_router)
 api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/users", users_router)
 api.add_router("/v1/teams", teams_router)
+api.add_router("/v1/search", search_router)

@@ -15,6 +15,7 @@ from typing import Any
 
 SAMPLE_CHARS = 2_000
 MIN_WORDS = 3
+MIN_MARGIN = 0.1  # between the two likeliest languages' confidence
 
 # Lingua's language name -> the code Rapport stores (agents' languages use the same).
 _CODES = {
@@ -35,7 +36,9 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _SERBIAN_CYRILLIC = re.compile(r"[ђјљњћџЂЈЉЊЋЏ]")
 _SERBIAN_LATIN = re.compile(r"[čćđšžČĆĐŠŽ]")
 _LATIN = re.compile(r"[A-Za-z]")
-_NOISE = re.compile(r"https?://\S+|\S+@\S+|[\d_#*>=-]+")
+# An address is only looked for from the start of a word: tried at every position, a long
+# run without spaces (Chinese) made the search quadratic.
+_NOISE = re.compile(r"https?://\S+|(?<!\S)\S+@\S+|[\d_#*>=-]+")
 
 
 @lru_cache(maxsize=1)
@@ -43,9 +46,7 @@ def _detector() -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     languages = [getattr(Language, name) for name in _CODES]
-    return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(
-        0.05
-    ).build()
+    return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
 def detect_language(text: str) -> str:
@@ -58,10 +59,23 @@ def detect_language(text: str) -> str:
     if len(sample.split()) < MIN_WORDS:
         # "Hello", "ok", "Thanks!": too little to tell Latin-script languages apart.
         return "" if guess_language(sample) == "en" else guess_language(sample)
-    found = _detector().detect_language_of(sample)
-    if found is not None:
-        return _CODES[found.name]
-    return guess_language(sample)
+    return _most_likely(sample) or guess_language(sample)
+
+
+def _most_likely(sample: str) -> str:
+    """Lingua's choice, with Croatian, Bosnian and Serbian counted as one language.
+
+    Apart they are often too close to call ("Usisivač je prestao da radi…" is half
+    Bosnian, half Croatian), which would leave a plainly Serbian-family text unknown.
+    """
+    totals: dict[str, float] = {}
+    for candidate in _detector().compute_language_confidence_values(sample):
+        code = _CODES[candidate.language.name]
+        totals[code] = totals.get(code, 0.0) + candidate.value
+    ranked = sorted(totals.values(), reverse=True)
+    if not ranked or ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0) < MIN_MARGIN:
+        return ""
+    return max(totals, key=lambda code: totals[code])
 
 
 def guess_language(text: str) -> str:

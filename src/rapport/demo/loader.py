@@ -29,6 +29,8 @@ from rapport.demo.people import create_cast, remove_cast
 from rapport.demo.plans import TICKET_COUNT, plan_tickets
 from rapport.demo.playback import Player
 from rapport.demo.roster import DEMO_PASSWORD, SEED, Roster, build_roster, seeded_random
+from rapport.knowledge.demo import install_demo_knowledge
+from rapport.replies.demo import install_demo_replies
 from rapport.routing.demo import install_demo_routing
 from rapport.sla.demo import install_demo_sla
 from rapport.tickets.models import Attachment, Message
@@ -89,6 +91,8 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
     sla_policies = install_demo_sla()["policies"]
     automation = install_demo_automation()
     webhooks = install_demo_webhook()
+    knowledge_articles = install_demo_knowledge()
+    canned_replies = install_demo_replies()
     mailboxes = ensure_mailboxes(cast.teams)
     chat_sites = ensure_chat_site(cast.teams)
     live_chats = seed_live_chats(
@@ -101,6 +105,7 @@ def _load(roster: Roster, *, seed: int, now: datetime, ticket_count: int) -> Dem
         "agents": len(cast.agents), "teams": len(cast.teams), "mailboxes": mailboxes,
         "chat_sites": chat_sites, "live_chats": live_chats, "routing_rules": routing_rules,
         "sla_policies": sla_policies, **automation, "webhook_endpoints": webhooks,
+        "canned_replies": canned_replies, "knowledge_articles": knowledge_articles,
         "customers": len(cast.customers), "tickets": len(tickets),
         "messages": Message.objects.filter(ticket_id__in=ticket_ids).count(),
         "attachments": Attachment.objects.filter(message__ticket_id__in=ticket_ids).count(),

@@ -119,10 +119,14 @@ def _read(upload: UploadedFile) -> IncomingFile:
 class ContactForm(BotCheckForm):
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Your email address"), max_length=254)
-    subject = forms.CharField(label=_("Subject"), max_length=250)
+    # data-suggest-from: help-center articles are suggested from what is typed here.
+    subject = forms.CharField(
+        label=_("Subject"), max_length=250,
+        widget=forms.TextInput(attrs={"data-suggest-from": ""}),
+    )
     message = forms.CharField(
         label=_("How can we help?"), max_length=MAX_MESSAGE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "data-suggest-from": ""}),
     )
     attachments = AttachmentsField()
 

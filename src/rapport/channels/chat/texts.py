@@ -46,6 +46,7 @@ def widget_texts() -> dict[str, str]:
         "message": _("Message"),
         "offline_send": _("Send message"),
         "offline_sent": _("Thank you! We will answer by email."),
+        "articles": _("These articles may help:"),
         "rate_limited": _("Please wait a moment before sending more."),
         "error": _("Something went wrong. Please try again."),
         "invitation_accept": _("Chat now"),

@@ -4,8 +4,10 @@ itself runs over the websocket."""
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +24,9 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -97,6 +101,28 @@ def config(request: HttpRequest, site_key: str) -> HttpResponse:
         }
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
+    return _with_cors(request, site, response)
+
+
+@require_GET
+def suggest(request: HttpRequest, site_key: str) -> HttpResponse:
+    """Help-center articles for what the visitor types, linked through the deflection
+    counter; only for the site's own origins, like everything the widget reads."""
+    from rapport.search.article_views import public_hits
+    from rapport.search.models import Deflection
+
+    site = _site_or_404(site_key)
+    if not _origin_allowed(request, site):
+        return _with_cors(request, site, JsonResponse({"articles": []}))
+    text = request.GET.get("q", "")[:500]
+    query = urlencode({"source": Deflection.Source.WIDGET, "q": " ".join(text.split())[:200]})
+    articles = [
+        {"title": html.unescape(strip_tags(hit.title)),
+         "url": settings.SITE_URL + reverse("search:open_suggestion", args=[hit.object_id])
+         + f"?{query}"}
+        for hit in public_hits(text, _language(request, site))
+    ]
+    response = JsonResponse({"articles": articles}, json_dumps_params={"ensure_ascii": False})
     return _with_cors(request, site, response)
 
 

@@ -19,11 +19,14 @@ from rapport.accounts.models import Role, User
 from rapport.accounts.tests.factories import TeamFactory, UserFactory
 from rapport.api.models import ApiToken, Scope
 from rapport.api.services import create_token
+from rapport.assistant.tests import probes as assistant_probes
 from rapport.channels.chat.models import ChatConversation, ChatSite, ChatVisitor
 from rapport.channels.email.models import InboundEmail, OutboundEmail
 from rapport.contacts.models import Customer
 from rapport.contacts.tests.factories import CustomerFactory
+from rapport.knowledge.tests import probes as knowledge_probes
 from rapport.portal.tests.helpers import sign_in_as
+from rapport.replies.tests import probes as reply_probes
 from rapport.tickets import services
 from rapport.tickets.attachments import IncomingFile
 from rapport.tickets.models import Attachment, Ticket
@@ -52,7 +55,7 @@ NOTE_TRACES = (T_NOTE, "risk-4471.txt")
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"refund-receipt-4471" + b"\x00" * 16
 NOTE_FILE = b"risk report 4471: card ending 0042, chargeback likely\n"
-LITERAL_ARGS = frozenset({"prop", "token"})
+LITERAL_ARGS = frozenset({"prop", "token", "locale", "slug", "category_slug", "version_number"})
 
 
 @dataclass
@@ -85,6 +88,20 @@ class World:
             "T inbound mail": lambda: InboundEmail.objects.get(ticket=self.t).message_id,
             "chat site": lambda: ChatSite.objects.get_or_create(name="Shop")[0].key,
             "T offer": lambda: self.t_offer().pk,
+            # replies
+            "canned reply": lambda: reply_probes.probe_reply().pk,
+            "billing agent's reply": lambda: reply_probes.probe_reply(
+                self.users["billing_agent"]).pk,
+            "reply folder": lambda: reply_probes.probe_folder().pk,
+            # knowledge
+            "KB article": lambda: knowledge_probes.probe_article(public=True).pk,
+            "KB draft": lambda: knowledge_probes.probe_article(public=False).pk,
+            "KB translation": lambda: knowledge_probes.probe_article(
+                public=True).translations.get().pk,
+            "KB draft translation": lambda: knowledge_probes.probe_article(
+                public=False).translations.get().pk,
+            # assistant
+            "assistant rule": lambda: assistant_probes.probe_rule().pk,
         }
         return refs[name]()
 

@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from rapport.api.models import ApiToken
+from rapport.assistant.tests import probes as assistant_probes
 from rapport.contacts.models import Customer
 from rapport.core.tests.permission_world import (
     ACTORS,
@@ -47,6 +48,8 @@ from rapport.core.tests.permission_world import (
     shows_any,
     surface,
 )
+from rapport.knowledge.tests import probes as knowledge_probes
+from rapport.replies.tests import probes as reply_probes
 from rapport.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +78,8 @@ SHOWS: dict[str, Callable[[bytes], bool]] = {
     "U": lambda body: shows_any(body, U_TRACES),
     "reply file": lambda body: body == PNG,
     "note file": lambda body: body == NOTE_FILE,
+    # A search hit: highlighting splits T's texts, so look for the marked number instead.
+    "T hit": lambda body: b"<mark>4471</mark>" in body,
 }
 
 
@@ -92,6 +97,7 @@ class Read:
         return f"{self.url_name}[{args}]" if args else self.url_name
 
 
+KB_PROBE = {"article_id": "KB article", "locale": "en"}  # knowledge: the public probe
 READS = [
     # The agent UI.
     Read("tickets:inbox", LISTS_T, query="view=all"),
@@ -117,6 +123,29 @@ READS = [
     # Routing: the supervisors' page of ownership alarms and escalations.
     Read("routing:attention", "L  L  L  F  F  F  F  O  O"),
     Read("webhooks:test_receiver_events", "L  L  L  F  F  F  F  F  O"),
+    # replies: the "/" picker's list needs the ticket; another agent's personal reply is
+    # hidden, a shared one is managed by supervisors and admins only.
+    Read("replies:suggest", "L  L  L  O  H  H  O  O  O", {"ticket_id": "T"}),
+    Read("replies:suggest", "L  L  L  H  O  O  H  O  O", {"ticket_id": "U"}, about="U"),
+    Read("replies:list", AGENTS_ONLY),
+    Read("replies:create", AGENTS_ONLY),
+    Read("replies:edit", "L  L  L  F  F  F  F  O  O", {"reply_id": "canned reply"}),
+    Read("replies:edit", "L  L  L  O  H  H  H  H  H", {"reply_id": "billing agent's reply"}),
+    Read("replies:folder_create", AGENTS_ONLY),
+    Read("replies:folder_edit", "L  L  L  F  F  F  F  O  O", {"folder_id": "reply folder"}),
+    # knowledge: every agent reads published articles; drafts and the editor's pages are
+    # for supervisors and admins. No knowledge page shows anything of a ticket.
+    Read("knowledge:home", AGENTS_ONLY),
+    Read("knowledge:needs_review", AGENTS_ONLY),
+    Read("knowledge:article", AGENTS_ONLY, {"article_id": "KB article"}),
+    Read("knowledge:translation", AGENTS_ONLY, KB_PROBE),
+    Read("knowledge:translation", "L  L  L  H  H  H  H  O  O",
+         {"article_id": "KB draft", "locale": "en"}),
+    Read("knowledge:history", AGENTS_ONLY, KB_PROBE),
+    Read("knowledge:version", AGENTS_ONLY, {**KB_PROBE, "version_number": "1"}),
+    Read("knowledge:create", "L  L  L  F  F  F  F  O  O"),
+    Read("knowledge:edit", "L  L  L  F  F  F  F  O  O", KB_PROBE),
+    Read("knowledge:delete", "L  L  L  F  F  F  F  O  O", {"article_id": "KB article"}),
     # The customer portal: agents are nobody there, whatever their role.
     Read("portal:tickets", "L  S  O  L  L  L  L  L  L"),
     Read("portal:ticket", "L  S  H  L  L  L  L  L  L", {"number": "T"}),
@@ -137,6 +166,24 @@ READS = [
     Read("api:list_users", AGENTS_ONLY),
     Read("api:me", AGENTS_ONLY),
     Read("api:list_teams", AGENTS_ONLY),
+    # search: a hit only for who may open the ticket (4471 is in T's subject, text, note)
+    Read("search:results", LISTS_T, query="q=4471", about="T hit"),
+    Read("search:quick", LISTS_T, query="q=4471", about="T hit"),
+    Read("api:search_everything", LISTS_T, query="q=4471", about="T hit"),
+    # The ticket page's article panel: articles only, for who may open the ticket.
+    Read("search:ticket_articles", "L  L  L  O  H  H  O  O  O", {"pk": "T"}),
+    Read("search:article_insert", AGENTS_ONLY, {"translation_id": "KB translation"}),
+    Read("search:article_insert", "L  L  L  H  H  H  H  O  O",
+         {"translation_id": "KB draft translation"}),
+    Read("search:report", "L  L  L  F  F  F  F  O  O"),
+    # assistant: the composer's check (GET: the customer's mood for an empty draft) needs
+    # the ticket and shows none of its text; rules and report are for supervisors, admins.
+    Read("assistant:check", "L  L  L  O  H  H  O  O  O", {"pk": "T"}),
+    Read("assistant:check", "L  L  L  H  O  O  H  O  O", {"pk": "U"}, about="U"),
+    Read("assistant:rules", "L  L  L  F  F  F  F  O  O"),
+    Read("assistant:rule_create", "L  L  L  F  F  F  F  O  O"),
+    Read("assistant:rule_edit", "L  L  L  F  F  F  F  O  O", {"rule_id": "assistant rule"}),
+    Read("assistant:report", "L  L  L  F  F  F  F  O  O"),
 ]
 REFUSED_STATUS = {"H": 404, "F": 403, "B": 400, "R": 302}
 
@@ -276,6 +323,7 @@ def probe_macro(w: World) -> dict[str, Any]:
     return {"macro": macro.pk}
 
 
+KB_EDITORS = "L  L  L  F  F  F  F  D  D"  # knowledge: supervisors and admins write
 WRITES = [
     Write("retry the mail of T's reply", "email_outbound:retry", CHANGES_T, {"pk": "T mail"},
           lambda w: {}, state=outbound_state),
@@ -330,8 +378,50 @@ WRITES = [
     Write("escalate T", "routing:escalate", CHANGES_T, {"pk": "T"},
           lambda w: {"reason": "engineer", "target": f"team:{w.u.team_id}",
                      "note": "Probe escalation"}),
+    # assistant
+    Write("accept a suggestion on T", "assistant:accept", CHANGES_T, {"pk": "T"},
+          lambda w: {"phrase": "Unfortunately", "alternative": "At the moment"},
+          state=assistant_probes.accepted_state),
+    Write("turn a phrase rule off", "assistant:rule_toggle", "L  L  L  F  F  F  F  D  D",
+          {"rule_id": "assistant rule"}, lambda w: {}, state=assistant_probes.rules_state),
+    Write("edit a phrase rule", "assistant:rule_edit", "L  L  L  F  F  F  F  D  D",
+          {"rule_id": "assistant rule"},
+          lambda w: {"language": "en", "phrase": "probe phrase", "alternatives": "changed",
+                     "category": "other", "enabled": "on"},
+          state=assistant_probes.rules_state),
+    Write("add a phrase rule", "assistant:rule_create", "L  L  L  F  F  F  F  D  D", {},
+          lambda w: {"language": "en", "phrase": "probe addition", "alternatives": "x",
+                     "category": "other", "enabled": "on"},
+          state=assistant_probes.rules_state),
     Write("portal: reply to T", "portal:ticket", "L  D  H  L  L  L  L  L  L", {"number": "T"},
           lambda w: {"message": "Probe reply"}),
+    # replies
+    Write("insert a canned reply into T", "replies:insert", CHANGES_T, {"ticket_id": "T"},
+          lambda w: {"reply": w.ref("canned reply")}, state=reply_probes.replies_state),
+    Write("delete a shared canned reply", "replies:delete", "L  L  L  F  F  F  F  D  D",
+          {"reply_id": "canned reply"}, lambda w: {}, state=reply_probes.replies_state),
+    Write("delete another agent's canned reply", "replies:delete", "L  L  L  D  H  H  H  H  H",
+          {"reply_id": "billing agent's reply"}, lambda w: {}, state=reply_probes.replies_state),
+    Write("delete a shared reply folder", "replies:folder_delete", "L  L  L  F  F  F  F  D  D",
+          {"folder_id": "reply folder"}, lambda w: {}, state=reply_probes.replies_state),
+    # knowledge: only supervisors and admins change articles
+    Write("create a KB article", "knowledge:create", KB_EDITORS, {},
+          knowledge_probes.create_data, state=knowledge_probes.knowledge_state),
+    Write("edit a KB article", "knowledge:edit", KB_EDITORS, KB_PROBE,
+          knowledge_probes.edit_data, state=knowledge_probes.knowledge_state),
+    Write("publish a KB draft", "knowledge:publish", KB_EDITORS,
+          {"article_id": "KB draft", "locale": "en"}, lambda w: {},
+          state=knowledge_probes.knowledge_state),
+    Write("unpublish a KB article", "knowledge:unpublish", KB_EDITORS, KB_PROBE,
+          lambda w: {}, state=knowledge_probes.knowledge_state),
+    Write("restore a KB version", "knowledge:restore", KB_EDITORS,
+          {**KB_PROBE, "version_number": "1"}, lambda w: {},
+          state=knowledge_probes.knowledge_state),
+    Write("plan a KB review", "knowledge:review", KB_EDITORS, {"article_id": "KB article"},
+          lambda w: {"owner": "", "review_by": "2031-01-31"},
+          state=knowledge_probes.knowledge_state),
+    Write("delete a KB article", "knowledge:delete", KB_EDITORS, {"article_id": "KB article"},
+          lambda w: {}, state=knowledge_probes.knowledge_state),
 ]
 
 
@@ -378,8 +468,19 @@ PUBLIC = {
     "chat_channel:offline": "the widget's message form; opens a ticket for the sender only",
     "chat_channel:demo": "the demo shop page that embeds the widget",
     "chat_channel:widget": "the widget script (a redirect to the static file)",
+    "chat_channel:suggest": "public help-center articles, for the site's own origins",
+    "search:public_suggestions": "public help-center articles for the contact form",
+    "search:open_suggestion": "counts an opened suggestion, redirects to a public article",
     "webhooks:test_receiver": "keeps only deliveries signed with an endpoint's secret; "
                               "answers nothing else",
+    # knowledge: the help center shows published public articles only (404 otherwise,
+    # knowledge/tests/test_help_center.py); nothing of a ticket or a customer
+    "help:root": "redirects to the help center in the browser's language",
+    "help:home": "the help center's published public articles",
+    "help:category": "one category's published public articles",
+    "help:article": "a published public article; internal ones and drafts are 404",
+    "help:search": "searches published public articles only (anonymous scope)",
+    "help:vote": "one helpful/not helpful answer per browser on a public article",
 }
 # The chat visitor's own endpoints: no session, the visitor's signed token (per site) is
 # the key; channels/chat/tests/test_uploads.py covers who is refused. Without a token
@@ -400,6 +501,10 @@ NOT_TICKET_SCOPED = {
     "api:create_customer": "customers are shared by every agent",
     "api:update_customer": "customers are shared by every agent",
     "api:merge_customer": "customers are shared by every agent",
+    # replies
+    "replies:preview": "fills in the posted texts with made-up values; reads nothing",
+    # knowledge
+    "knowledge:preview": "renders the posted Markdown as HTML; reads and stores nothing",
 }
 # Django's admin has its own is_staff check.
 # Provider webhooks authenticate with basic auth and signatures, not sessions:
@@ -443,7 +548,12 @@ def test_every_url_is_in_a_table():
 
 SAMPLE_ARGS = {"pk": "T", "number": "T", "ticket_id": "T", "customer_id": "C",
                "public_id": "reply file", "prop": "status", "token": "not-a-real-token",
-               "message_pk": "T inbound mail", "site_key": "chat site", "offer_id": "T offer"}
+               "message_pk": "T inbound mail", "site_key": "chat site", "offer_id": "T offer",
+               "reply_id": "canned reply", "folder_id": "reply folder",
+               "article_id": "KB article", "locale": "en", "slug": "probe",
+               "category_slug": "orders", "version_number": "1",
+               "rule_id": "assistant rule",
+               "translation_id": "KB translation"}
 
 
 def _sample_url(url_name: str, world: World) -> str:

@@ -19,7 +19,7 @@ from rapport.tickets.display import timeline_entries
 from rapport.tickets.forms import ComposerForm, MergeForm
 from rapport.tickets.merging import merge_tickets
 from rapport.tickets.models import CustomField, Priority, Status, Ticket
-from rapport.tickets.panels import render_panels
+from rapport.tickets.panels import render_composer_tools, render_panels
 from rapport.tickets.queries import visible_attachment, visible_tickets
 from rapport.tickets.services import Body
 
@@ -64,6 +64,7 @@ def detail_context(request: AgentRequest, ticket: Ticket, **forms: Any) -> dict[
         "other_tickets": others[:20],
         "other_count": others.count(),
         "side_panels": render_panels(request, ticket),
+        "composer_tools": render_composer_tools(request, ticket),
         "transfer": services.latest_transfer(ticket),
         "composer": forms.get("composer") or ComposerForm(),
         "merge_form": forms.get("merge_form") or MergeForm(),
