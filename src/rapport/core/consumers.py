@@ -133,6 +133,9 @@ class AgentEventsConsumer(AsyncJsonWebsocketConsumer):
         elif frame.get("type") == "message" and isinstance(frame.get("seq"), int):
             await self._mark_chat_read(frame["seq"])  # the agent has the chat in front of them
 
+    async def chat_watcher(self, event: dict[str, Any]) -> None:
+        """Another agent page opened the chat; only the visitor's socket answers that."""
+
     async def _tell_visitor_typing(self) -> None:
         if self.chat_conversation is None:
             return
@@ -157,6 +160,9 @@ class AgentEventsConsumer(AsyncJsonWebsocketConsumer):
             if conversation is not None:
                 self.chat_conversation = conversation
                 await self.channel_layer.group_add(chat_group(conversation), self.channel_name)
+                await self.channel_layer.group_send(chat_group(conversation), {
+                    "type": "chat.watcher", "channel": self.channel_name,
+                })
                 await self._mark_chat_read(None)
         else:
             await self._announce("presence.state")  # the heartbeat

@@ -53,6 +53,7 @@ class VisitorChatConsumer(AsyncWebsocketConsumer):
     visitor: ChatVisitor | None = None
     conversation: ChatConversation | None = None
     idle_seconds: float = IDLE_SECONDS
+    typing = False  # the last typing state the widget sent
 
     async def connect(self) -> None:
         site = await _site(self.scope["url_route"]["kwargs"]["site_key"])
@@ -189,6 +190,7 @@ class VisitorChatConsumer(AsyncWebsocketConsumer):
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         if self.conversation is not None:
+            self.typing = bool(frame.get("typing"))
             await self.channel_layer.group_send(conversation_group(self.conversation.pk), {
                 "type": "chat.frame", "sender": self.channel_name,
                 "frame": {"type": "typing", "author": "visitor",
@@ -239,6 +241,14 @@ class VisitorChatConsumer(AsyncWebsocketConsumer):
         if frame.get("type") == "status" and self.conversation is not None:
             self.conversation.status = frame["status"]
         await self._send(frame)
+
+    async def chat_watcher(self, event: dict[str, Any]) -> None:
+        """An agent page has just opened this chat: it missed a typing frame sent earlier."""
+        if self.typing and isinstance(event.get("channel"), str):
+            await self.channel_layer.send(event["channel"], {
+                "type": "chat.frame", "sender": self.channel_name,
+                "frame": {"type": "typing", "author": "visitor", "typing": True},
+            })
 
     async def _send(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))

@@ -77,6 +77,27 @@ async def test_agent_and_visitor_see_each_other_typing_and_reading(site, agent):
     await visitor.disconnect()
 
 
+async def test_an_agent_opening_the_chat_while_the_visitor_types_sees_it_at_once(site, agent):
+    # The widget says "typing" once per burst; an agent who opens the ticket after that
+    # frame went out must still see it, not wait for the visitor's next burst.
+    visitor, conversation, _ = await _visitor_with_chat(site)
+    await visitor.send_json_to({"type": "typing", "typing": True})
+    page = await _agent_socket(agent)
+    await page.send_json_to({"type": "viewing", "ticket": conversation.ticket_id})
+    typing = await _agent_frame(page, "chat.typing")
+    assert typing == {"type": "chat.typing", "ticket": conversation.ticket_id, "typing": True}
+    await visitor.send_json_to({"type": "typing", "typing": False})
+    assert (await _agent_frame(page, "chat.typing"))["typing"] is False
+    # A visitor who stopped is not replayed to the next agent who opens the chat.
+    second = await _agent_socket(agent)
+    await second.send_json_to({"type": "viewing", "ticket": conversation.ticket_id})
+    await _agent_frame(second, "presence")
+    assert await second.receive_nothing(timeout=0.3)
+    await page.disconnect()
+    await second.disconnect()
+    await visitor.disconnect()
+
+
 async def test_an_agent_who_may_not_see_the_chat_gets_nothing_of_it(site, other_agent):
     visitor, conversation, _ = await _visitor_with_chat(site)
     page = await _agent_socket(other_agent)  # another team: the chat is not theirs
