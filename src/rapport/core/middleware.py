@@ -31,10 +31,15 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = self._chosen_language(request)
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        return self.get_response(request)
+        if not language:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        # For this request only: the thread goes back to what it had (tests, the
+        # embedded server's threads), so one agent's language never leaks into other work.
+        with translation.override(language):
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", language)
+        return response
 
     @staticmethod
     def _chosen_language(request: HttpRequest) -> str | None:

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from rapport.api.models import ApiToken
 from rapport.api.services import create_token, usable_token
@@ -91,6 +92,16 @@ def test_preferences_language_change_sets_field_cookie_and_header(client, agent)
     agent.refresh_from_db()
     assert agent.ui_language == ""
     assert client.get(reverse("accounts:preferences"))["Content-Language"] == "en"
+
+
+def test_an_agents_language_lasts_for_their_request_only(client, agent):
+    agent.ui_language = "ru"
+    agent.save(update_fields=["ui_language"])
+    client.force_login(agent)
+    with translation.override("en"):
+        assert client.get(reverse("tickets:inbox"))["Content-Language"] == "ru"
+        # The test client runs the request on this thread: what it had is back.
+        assert translation.get_language() == "en"
 
 
 def test_preferences_refuse_unknown_language(client, agent):
