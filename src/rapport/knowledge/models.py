@@ -189,6 +189,8 @@ class ArticleVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Set when this version brought an older one back; shown in each reader's language.
+    restored_from = models.PositiveIntegerField(_("restored from version"), null=True, blank=True)
 
     class Meta:
         ordering = ["translation_id", "-number"]

@@ -169,7 +169,7 @@ def delete_article(article: Article, actor: Actor) -> None:
 @transaction.atomic
 def save_translation(
     translation_or_new: ArticleTranslation, *, title: str, body_markdown: str, author: Actor,
-    note: str = "",
+    note: str = "", restored_from: int | None = None,
 ) -> ArticleTranslation:
     """Write a translation's text (a new one when it has no pk yet); every save is a new
     version. Its status does not change: a published text stays published."""
@@ -182,7 +182,7 @@ def save_translation(
     translation.body_html = render_markdown(translation.body_markdown)
     translation.updated_by = user
     translation.save()
-    _append_version(translation, author=user, note=note)
+    _append_version(translation, author=user, note=note, restored_from=restored_from)
     _touch(translation.pk)
     return translation
 
@@ -214,12 +214,14 @@ def _locked_or_new(translation: ArticleTranslation) -> ArticleTranslation:
 
 
 def _append_version(
-    translation: ArticleTranslation, *, author: User | None, note: str
+    translation: ArticleTranslation, *, author: User | None, note: str,
+    restored_from: int | None = None,
 ) -> ArticleVersion:
     last = translation.versions.aggregate(n=Max("number"))["n"] or 0
     return ArticleVersion.objects.create(
         translation=translation, number=last + 1, title=translation.title,
         body_markdown=translation.body_markdown, author=author, note=(note or "")[:200],
+        restored_from=restored_from,
     )
 
 
@@ -228,7 +230,7 @@ def restore_version(version: ArticleVersion, actor: Actor) -> ArticleTranslation
     """Bring an old text back as a new version; the history in between stays."""
     return save_translation(
         version.translation, title=version.title, body_markdown=version.body_markdown,
-        author=actor, note=_("Restored version %(number)s") % {"number": version.number},
+        author=actor, restored_from=version.number,
     )
 
 

@@ -92,6 +92,7 @@ class Migration(migrations.Migration):
                 ('body_markdown', models.TextField(blank=True, verbose_name='text (Markdown)')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                ('restored_from', models.PositiveIntegerField(blank=True, null=True, verbose_name='restored from version')),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
                 ('translation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='knowledge.articletranslation')),
             ],

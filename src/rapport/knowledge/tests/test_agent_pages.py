@@ -228,6 +228,13 @@ def test_history_diff_and_restore(as_editor, supervisor, public_article):
     assert public_article.versions.count() == 3
     html = page(as_editor, "knowledge:version", public_article.article_id, "en", 3)
     assert "<del><span class=\"visually-hidden\">removed: </span>Call us.</del>" in html
+    assert "Restored version 1" in page(as_editor, "knowledge:history",
+                                        public_article.article_id, "en")
+    # The same history, read by someone working in Russian, says it in Russian.
+    supervisor.ui_language = "ru"
+    supervisor.save(update_fields=["ui_language"])
+    assert "Восстановлена версия 1" in page(as_editor, "knowledge:history",
+                                            public_article.article_id, "en")
 
 
 def test_unknown_version_is_404(as_agent, public_article):

@@ -68,7 +68,7 @@ def test_restore_makes_a_new_version_and_keeps_history(admin_user, public_articl
     assert restored.body_markdown == first.body_markdown
     history = list(restored.versions.order_by("number").values_list("number", "title"))
     assert history == [(1, "Tracking an order"), (2, "Changed"), (3, "Tracking an order")]
-    assert restored.versions.get(number=3).note == "Restored version 1"
+    assert restored.versions.get(number=3).restored_from == 1
 
 
 def test_a_second_translation_in_the_same_language_is_refused(supervisor, public_article):
