@@ -386,6 +386,38 @@ def test_visitor_leaves_a_message_when_nobody_is_available(visitor, rapport, sho
     assert errors == []
 
 
+def test_visitor_is_offered_help_center_articles_while_writing(visitor, rapport, shop, settings):
+    from rapport.knowledge.models import Audience
+    from rapport.knowledge.tests.factories import ensure_locales, make_article
+    from rapport.search.models import Deflection
+
+    settings.SITE_URL = rapport  # the address the suggestions link to
+    ensure_locales()
+    make_article("How to request a refund", "Open your order and choose *Request a refund*.")
+    make_article("Refund approvals", "Supervisors approve refunds over 100 EUR.",
+                 audience=Audience.INTERNAL)
+    page = visitor.new_page()
+    errors = _watch_console(page)
+    page.goto(shop.url)
+    page.get_by_role("button", name="Chat with us").click()
+    dialog = page.get_by_role("dialog", name="Northwind Parcel")
+    dialog.get_by_role("textbox", name="Message").press_sequentially("I want a refund", delay=20)
+
+    offered = dialog.locator(".articles")
+    expect(offered).to_contain_text("These articles may help:")
+    expect(offered.get_by_role("link")).to_have_text(["How to request a refund"])  # no SOP
+    with page.context.expect_page() as opened:
+        offered.get_by_role("link", name="How to request a refund").click()
+    article = opened.value
+    expect(article.get_by_role("heading", level=1)).to_have_text("How to request a refund")
+    deflection = Deflection.objects.get()
+    assert (deflection.source, deflection.query) == ("widget", "I want a refund")
+
+    dialog.get_by_role("textbox", name="Message").fill("ok")  # too short to look up
+    expect(offered).to_be_hidden()
+    assert errors == []
+
+
 def test_a_message_sent_while_rapport_is_down_arrives_once_after_it_returns(
     visitor, rapport_server, shop, agent
 ):

@@ -24,6 +24,7 @@
   const MAX_FRAME_BYTES = 8192;
   const TYPING_EVERY_MS = 2000;
   const TYPING_IDLE_MS = 4000;
+  const SUGGEST_AFTER_MS = 500;
   const AGENT_TYPING_MS = 8000; // hides a stale "typing…" whose stop frame was lost
   const CLOSE_FORBIDDEN = 4403;
   const CLOSE_IDLE = 4408;
@@ -52,6 +53,7 @@
     offline_intro: "Nobody is available right now. We will answer by email.",
     next_open: "Back online: %(when)s", offline_send: "Send message",
     offline_sent: "Thank you! We will answer by email.", expected_reply: "Expected reply: %(when)s",
+    articles: "These articles may help:",
     reference: "Your reference: #%(ticket)s", rate_limited: "Please wait a moment before sending more.",
     too_long: "This message is too long.", error: "Something went wrong. Please try again.",
     unavailable: "The chat is not available right now.", invitation_accept: "Chat now",
@@ -92,6 +94,7 @@ header p{margin:2px 0 0;font-size:13px}
 .stack p{margin:0}
 label{display:flex;flex-direction:column;gap:4px;font-size:14px}
 .hint{font-size:12px;color:#52606d}
+.articles ul{margin:4px 0 0;padding-left:18px;font-size:14px}
 input,textarea{width:100%;padding:8px;border:1px solid #7b8794;border-radius:6px;
  background:#fff;color:#1f2933;font-size:16px}
 .primary{align-self:flex-start;padding:9px 14px;border:0;border-radius:6px;font-weight:700;
@@ -131,7 +134,7 @@ legend{padding:0;margin-bottom:4px}
 .invite .link{align-self:center}
 @media (max-width:480px){.rp .panel{inset:0;width:auto;height:auto;border-radius:0}}`;
 
-  // --- small helpers ---------------------------------------------------------------
+  // --- small helpers ---
 
   // Storage throws when disabled (Safari private mode, sandboxed frames, blocked cookies):
   // the chat still works, it only forgets the conversation on reload.
@@ -161,7 +164,7 @@ legend{padding:0;margin-bottom:4px}
       else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
       else node.setAttribute(key, value === true ? "" : value);
     }
-    node.append(...kids.filter((kid) => kid != null && kid !== false));
+    node.append(...kids.flat().filter((kid) => kid != null && kid !== false));
     return node;
   }
 
@@ -213,7 +216,7 @@ legend{padding:0;margin-bottom:4px}
     typingSentAt: 0, typingTimer: 0, agentTypingTimer: 0, offlineAnswer: null, uploading: false,
   };
 
-  // --- start -----------------------------------------------------------------------
+  // --- start ---
 
   async function boot() {
     countVisit();
@@ -251,7 +254,7 @@ legend{padding:0;margin-bottom:4px}
     if (pages === 1) local.set(K.visits, Number(local.get(K.visits) || 0) + 1);
   }
 
-  // --- the frame around everything ---------------------------------------------------
+  // --- the frame around everything ---
 
   function buildUi() {
     const host = document.createElement("rapport-chat");
@@ -360,7 +363,7 @@ legend{padding:0;margin-bottom:4px}
     ui.launcher.setAttribute("aria-label", t("open") + unread);
   }
 
-  // --- views -------------------------------------------------------------------------
+  // --- views ---
 
   const builders = { prechat: prechatView, offline: offlineView, sent: sentView,
     ended: endedView, unavailable: unavailableView };
@@ -413,8 +416,34 @@ legend{padding:0;margin-bottom:4px}
     if (kind === "textarea") attrs.rows = 3;
     const control = h(kind, attrs);
     control.value = prefill()[name] || "";
-    return h("label", {}, h("span", { text: t(name) },
+    const label = h("label", {}, h("span", { text: t(name) },
       required ? h("span", { class: "hint", text: ` · ${t("required")}` }) : null), control);
+    return kind === "textarea" ? [label, articles(control)] : label;
+  }
+
+  function articles(control) {
+    const list = h("ul");
+    const box = h("div", { class: "articles hint", hidden: true, "aria-live": "polite" },
+      h("p", { text: t("articles") }), list);
+    let timer = 0;
+    control.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => suggestArticles(control, box, list), SUGGEST_AFTER_MS);
+    });
+    return box;
+  }
+
+  async function suggestArticles(control, box, list) {
+    const text = control.value.trim();
+    let found = [];
+    try {
+      const url = `${SITE_URL}/suggest?lang=${encodeURIComponent(LANG)}&q=${encodeURIComponent(text)}`;
+      if (text.length > 2) found = (await (await fetch(url, { credentials: "omit" })).json()).articles;
+    } catch (error) { found = []; }
+    if (control.value.trim() !== text) return; // a newer one answers
+    list.replaceChildren(...(found || []).filter((a) => /^https?:\/\//.test(a.url)).map((a) =>
+      h("li", {}, h("a", { href: a.url, target: "_blank", rel: "noopener", text: a.title }))));
+    box.hidden = !list.children.length;
   }
 
   function waitNote() {
@@ -424,7 +453,7 @@ legend{padding:0;margin-bottom:4px}
 
   function prechatView() {
     const modes = state.config.prechat || {};
-    const fields = prechatFields().map((f) =>
+    const fields = prechatFields().flatMap((f) =>
       field(f, modes[f] === "required", f === "question" ? "textarea" : "input"));
     const invitation = state.invitation && h("div", { class: "msg agent" },
       h("span", { class: "who", text: state.config.name }), h("p", { text: state.invitation.message }));
@@ -509,7 +538,7 @@ legend{padding:0;margin-bottom:4px}
       h("p", { text: t("unavailable"), "data-focus": true, tabindex: "-1" }));
   }
 
-  // --- the conversation view ---------------------------------------------------------
+  // --- the conversation view ---
 
   function chatView() {
     ui.status = h("p", { class: "status", role: "status" });
@@ -611,7 +640,7 @@ legend{padding:0;margin-bottom:4px}
     ui.input.style.height = `${Math.min(ui.input.scrollHeight + 2, 120)}px`;
   }
 
-  // --- messages in the log -----------------------------------------------------------
+  // --- messages in the log ---
 
   function messageNode(message) {
     const author = ["visitor", "agent", "system"].includes(message.author) ? message.author : "system";
@@ -831,7 +860,7 @@ legend{padding:0;margin-bottom:4px}
     connect();
   }
 
-  // --- the websocket -----------------------------------------------------------------
+  // --- the websocket ---
 
   function socketUrl() {
     const origin = new URL(BASE).origin.replace(/^http/, "ws");
@@ -973,7 +1002,7 @@ legend{padding:0;margin-bottom:4px}
     notice(t(known));
   }
 
-  // --- the end: rating and transcript ------------------------------------------------
+  // --- the end: rating and transcript ---
 
   function endChat() {
     sendSoon({ type: "end" });
@@ -1058,7 +1087,7 @@ legend{padding:0;margin-bottom:4px}
     focusView(); // the button that had the focus went away with the old view
   }
 
-  // --- uploads ---------------------------------------------------------------------
+  // --- uploads ---
 
   // A file, captioned with what is in the composer, is a message sent over HTTP with the
   // visitor token; its client_id makes the one retry after a network error safe.
@@ -1105,7 +1134,7 @@ legend{padding:0;margin-bottom:4px}
     return answer;
   }
 
-  // --- proactive invitations ---------------------------------------------------------
+  // --- proactive invitations ---
 
   function scheduleInvitations() {
     // An invitation to chat when nobody can answer would be a broken promise.
