@@ -7,6 +7,9 @@ from rapport.accounts.tests.factories import TeamFactory, UserFactory
 from rapport.contacts.tests.factories import CustomerFactory
 from rapport.tickets.tests.factories import make_ticket
 
+# The browser tests' `browser` (one Chromium per module) and `context` fixtures.
+pytest_plugins = ["rapport.core.tests.browsing"]
+
 
 def pytest_report_header(config):
     from django.conf import settings

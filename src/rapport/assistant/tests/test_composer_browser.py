@@ -2,19 +2,16 @@
 LATTE for an upset customer, and the check stored with the sent reply."""
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from rapport.assistant.builtin_rules import install_builtin_rules
 from rapport.assistant.models import AcceptedSuggestion, PhraseRule, ReplyCheck
 from rapport.assistant.rulebook import forget_rules
 from rapport.core.effects import effects_suppressed
-from rapport.core.tests.browsing import launched_chromium
+from rapport.core.tests.browsing import sign_in_with_cookie
 from rapport.tickets.models import Message
 from rapport.tickets.tests.factories import make_ticket
 
@@ -26,30 +23,12 @@ DRAFT = "К сожалению, ваш заказ задерживается"
 USE = "Use «В настоящий момент» instead of «К сожалению»"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
-
-
 @pytest.fixture
 def open_ticket(context, live_server, agent, customer, team):
     """Opens a ticket of the Russian-speaking customer as its agent; returns (page, ticket)."""
     install_builtin_rules(PhraseRule)  # a transactional test before may have flushed them
     forget_rules()
-    client = Client()
-    client.force_login(agent)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
+    sign_in_with_cookie(context, live_server.url, agent)
 
     def open_page(text: str) -> tuple[Page, object]:
         with effects_suppressed():

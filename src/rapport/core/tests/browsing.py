@@ -3,9 +3,12 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -25,3 +28,39 @@ def launched_chromium() -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
+
+
+TIMEOUT_MS = 10_000
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test module (registered for every test by the root conftest)."""
+    with launched_chromium() as chromium:
+        yield chromium
+
+
+def desktop_context(browser: Browser) -> BrowserContext:
+    """A fresh English desktop browser profile; the caller closes it."""
+    context = browser.new_context(locale="en-US", viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = desktop_context(browser)
+    yield context
+    context.close()
+
+
+def sign_in_with_cookie(context: BrowserContext, base_url: str, user: Any) -> None:
+    """A session made by the test client, handed to the browser (the sign-in form has its
+    own test)."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME, "url": base_url,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }])

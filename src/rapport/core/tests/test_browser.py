@@ -6,18 +6,16 @@ These are plain sync tests: Playwright's sync API cannot run inside an asyncio l
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from rapport.core.effects import effects_suppressed
-from rapport.core.tests.browsing import launched_chromium
+from rapport.core.tests.browsing import sign_in_with_cookie
 from rapport.portal.forms import MIN_FILL_SECONDS
 from rapport.tickets import services
 from rapport.tickets.models import Message, Ticket
@@ -31,30 +29,6 @@ PASSWORD = "correct horse battery staple"  # UserFactory's
 RU_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po"
 TIMEOUT_MS = 10_000
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
-
-
-def sign_in_with_cookie(context: BrowserContext, live_server, user) -> None:
-    """A session made by the test client, handed to the browser (the form has its own test)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url,
-    }])
 
 
 def russian(msgid: str) -> str:
@@ -163,7 +137,7 @@ def test_inbox_and_ticket_page_fit_a_phone(browser, live_server, agent, customer
     )
     context.set_default_timeout(TIMEOUT_MS)
     try:
-        sign_in_with_cookie(context, live_server, agent)
+        sign_in_with_cookie(context, live_server.url, agent)
         page = context.new_page()
         # Russian labels are longer than English ones: both must fit.
         for language in ("en", "ru"):

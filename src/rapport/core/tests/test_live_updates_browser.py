@@ -11,12 +11,10 @@ production.
 from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from rapport.core.effects import effects_suppressed
-from rapport.core.tests.browsing import launched_chromium
+from rapport.core.tests.browsing import desktop_context, sign_in_with_cookie
 from rapport.core.tests.servers import ThreadedAsgiServer, serving
 from rapport.tickets import services
 from rapport.tickets.models import Priority, Ticket
@@ -34,19 +32,9 @@ def server(transactional_db) -> Iterator[ThreadedAsgiServer]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as chromium:
-        yield chromium
-
-
 def _signed_in(browser: Browser, server: ThreadedAsgiServer, user) -> BrowserContext:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": server.url,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    context = desktop_context(browser)
+    sign_in_with_cookie(context, server.url, user)
     return context
 
 

@@ -2,13 +2,11 @@
 voting with and without JavaScript."""
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from rapport.core.tests.browsing import launched_chromium
 from rapport.knowledge.models import HelpfulVote
 from rapport.knowledge.queries import public_article_url
 from rapport.knowledge.tests.factories import add_translation, ensure_locales, make_article
@@ -32,12 +30,6 @@ curl https://northwind-parcel.example/api/v1/track?number=ABCDEFGHIJKLMNOPQRSTUV
 1. Open **My orders**.
 2. Choose *Track parcel*.
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 def phone(browser: Browser, *, javascript: bool = True) -> BrowserContext:

@@ -1,16 +1,13 @@
 """The "/" picker in a real Chromium: type, choose with the keyboard, get the reply
 rendered for the ticket in the customer's language, never submitting the form."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from rapport.core.effects import effects_suppressed
-from rapport.core.tests.browsing import launched_chromium
+from rapport.core.tests.browsing import sign_in_with_cookie
 from rapport.replies.models import CannedReply, ReplyUse
 from rapport.replies.tests.factories import make_reply
 from rapport.tickets.models import Message
@@ -29,20 +26,6 @@ EXCHANGE = {"en": "Hi {{ customer.first_name }}, we are sending the new size.",
             "sr": "Здраво, {{ customer.first_name }}, шаљемо нову величину."}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
-
-
 @pytest.fixture
 def ticket_page(context, live_server, agent, customer, team):
     """The ticket page of a Russian-speaking customer's ticket, signed in as its agent."""
@@ -51,11 +34,7 @@ def ticket_page(context, live_server, agent, customer, team):
     with effects_suppressed():
         ticket = make_ticket(requester=customer, team=team, assignee=agent, language="ru",
                              subject="Возврат", text="Верните деньги, пожалуйста.")
-    client = Client()
-    client.force_login(agent)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
+    sign_in_with_cookie(context, live_server.url, agent)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -152,11 +131,7 @@ def test_slash_outside_the_text_still_focuses_the_search(ticket_page):
 
 def test_the_editor_inserts_placeholders_and_previews_them(context, live_server, supervisor):
     make_reply(title="Refund issued", shortcut="refund", texts=REFUND)
-    client = Client()
-    client.force_login(supervisor)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
+    sign_in_with_cookie(context, live_server.url, supervisor)
     page = context.new_page()
     page.goto(f"{live_server.url}/replies/new/")
     page.get_by_label("Title").fill("Parcel found")

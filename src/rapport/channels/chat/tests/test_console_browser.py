@@ -17,7 +17,6 @@ from rapport.channels.chat.tests import test_widget_browser as widget  # noqa: E
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-browser = widget.browser
 visitor = widget.visitor
 agent_browser = widget.agent_browser
 rapport_server = widget.rapport_server

@@ -20,7 +20,6 @@ from rapport.tickets.models import Attachment  # noqa: E402
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The fixtures of the widget's browser tests, shared rather than copied.
-browser = widget.browser
 visitor = widget.visitor
 rapport_server = widget.rapport_server
 rapport = widget.rapport

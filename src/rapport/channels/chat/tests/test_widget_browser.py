@@ -48,7 +48,7 @@ from rapport.accounts.availability import mark_available  # noqa: E402
 from rapport.channels.chat.models import ChatConversation, ChatSite  # noqa: E402
 from rapport.channels.chat.tests.nodes import Node, running_nodes, two_nodes_only  # noqa: E402
 from rapport.core.effects import effects_suppressed  # noqa: E402
-from rapport.core.tests.browsing import launched_chromium  # noqa: E402
+from rapport.core.tests.browsing import desktop_context  # noqa: E402
 from rapport.core.tests.servers import ThreadedAsgiServer, serving  # noqa: E402
 from rapport.tickets import services  # noqa: E402
 from rapport.tickets.models import Message, Ticket  # noqa: E402
@@ -70,28 +70,16 @@ class Shop:
     site: ChatSite
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as chromium:
-        yield chromium
-
-
-def _context(browser: Browser) -> BrowserContext:
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
-
-
 @pytest.fixture
 def visitor(browser: Browser) -> Iterator[BrowserContext]:
-    context = _context(browser)
+    context = desktop_context(browser)
     yield context
     context.close()
 
 
 @pytest.fixture
 def agent_browser(browser: Browser) -> Iterator[BrowserContext]:
-    context = _context(browser)
+    context = desktop_context(browser)
     yield context
     context.close()
 
