@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db import connection
 
-from rapport.search.analysis import Alternative, QueryGroup
-from rapport.search.backends import CANDIDATES
+from rapport.search.analysis import QueryGroup
+from rapport.search.backends import CANDIDATES, boolean_query
 
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_TERM = 256
@@ -33,15 +33,13 @@ def tsvector_literal(title: list[str], body: list[str]) -> str:
     return " ".join(f"{_lexeme(term)}:{','.join(slots)}" for term, slots in positions.items())
 
 
-def _alternative(alt: Alternative) -> str:
-    suffix = ":*" if alt.prefix else ""
-    parts = [_lexeme(t) + suffix for t in alt.terms]
-    return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+def _query_term(term: str, prefix: bool) -> str:
+    return _lexeme(term) + (":*" if prefix else "")
 
 
 def tsquery_literal(groups: list[QueryGroup], match_any: bool = False) -> str:
-    groups_sql = ["(" + " | ".join(_alternative(a) for a in g) + ")" for g in groups]
-    return (" | " if match_any else " & ").join(groups_sql)
+    return boolean_query(groups, term=_query_term, both=" & ", either=" | ",
+                         match_any=match_any)
 
 
 class PostgresBackend:

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import connection
 
-from rapport.search.analysis import Alternative, QueryGroup
-from rapport.search.backends import CANDIDATES
+from rapport.search.analysis import QueryGroup
+from rapport.search.backends import CANDIDATES, boolean_query
 
 # search_fts (title, body) is created by migration search 0002, with a trigger that drops
 # a document's terms when its row is deleted.
@@ -17,14 +17,8 @@ def _term(term: str, prefix: bool) -> str:
     return f'"{term}"*' if prefix else f'"{term}"'
 
 
-def _alternative(alt: Alternative) -> str:
-    parts = [_term(t, alt.prefix) for t in alt.terms]
-    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
-
-
 def match_expression(groups: list[QueryGroup], match_any: bool = False) -> str:
-    groups_sql = ["(" + " OR ".join(_alternative(a) for a in g) + ")" for g in groups]
-    return (" OR " if match_any else " AND ").join(groups_sql)
+    return boolean_query(groups, term=_term, both=" AND ", either=" OR ", match_any=match_any)
 
 
 class SqliteBackend:
