@@ -107,12 +107,14 @@ def config(request: HttpRequest, site_key: str) -> HttpResponse:
 @require_GET
 def suggest(request: HttpRequest, site_key: str) -> HttpResponse:
     """Help-center articles for what the visitor types, linked through the deflection
-    counter; only for the site's own origins, like everything the widget reads."""
+    counter. A page of another origin than the site's gets none; a request without an
+    Origin (the widget on Rapport's own pages: browsers send none for same-origin GETs)
+    gets them, as the help center would show them anyway."""
     from rapport.search.article_views import public_hits
     from rapport.search.models import Deflection
 
     site = _site_or_404(site_key)
-    if not _origin_allowed(request, site):
+    if "Origin" in request.headers and not _origin_allowed(request, site):
         return _with_cors(request, site, JsonResponse({"articles": []}))
     text = request.GET.get("q", "")[:500]
     query = urlencode({"source": Deflection.Source.WIDGET, "q": " ".join(text.split())[:200]})

@@ -137,6 +137,9 @@ def test_the_widget_suggests_for_its_own_origins_only(refund_en):
     assert "source=widget" in ours["articles"][0]["url"]
     theirs = Client().get(url, {"q": "refund"}, HTTP_ORIGIN="https://evil.example").json()
     assert theirs == {"articles": []}
+    # Rapport's own pages: a same-origin GET carries no Origin header.
+    same_origin = Client().get(url, {"q": "refund"}).json()
+    assert same_origin["articles"][0]["title"] == "How to request a refund"
 
 
 def test_the_report_shows_searches_that_found_nothing(client, supervisor):
